@@ -44,6 +44,22 @@ pub trait Ancestry {
         self.ancestor(height)
             .ok_or(DifficultyError::MissingAncestor(height))
     }
+
+    /// How many blocks of `kind` the chain holds from genesis up to and including
+    /// `height`. Only the per-kind controller asks, to number the blocks of one kind.
+    ///
+    /// The default walks back to genesis, which is correct but costs O(height); a block
+    /// index should store the two running counts beside its chain work and answer in
+    /// O(1).
+    fn kind_count(&self, height: u32, kind: BlockKind) -> Result<u32, DifficultyError> {
+        let mut count = 0u32;
+        for h in (0..=height).rev() {
+            if self.require(h)?.kind == kind {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
 }
 
 /// An [`Ancestry`] over a contiguous run of blocks ordered by height, the last being

@@ -1,6 +1,7 @@
 //! Bitcoin Core's 2016-block retarget (`GetNextWorkRequired`,
 //! `CalculateNextWorkRequired`, `PermittedDifficultyTransition` in `pow.cpp`).
 
+use crate::error::invalid;
 use crate::{Ancestry, DifficultyAlgorithm, DifficultyError, NextBlock};
 use venture_pow::{decode_compact, encode_compact, Target, U256, U512};
 
@@ -48,7 +49,8 @@ impl BitcoinRetarget {
         if p.no_retargeting {
             return last_bits;
         }
-        let timespan = p.target_timespan as i64;
+        // `new` refuses a zero timespan; the fields are public, so never divide by it.
+        let timespan = p.target_timespan.max(1) as i64;
         let actual = (last_time - first_time).clamp(timespan / 4, timespan * 4);
         let last = U512::from(decode_compact(last_bits).value);
         let scaled = last * U512::from(actual as u64) / U512::from(timespan as u64);
@@ -69,10 +71,10 @@ impl BitcoinRetarget {
         if p.allow_min_difficulty_blocks {
             return true;
         }
-        if height % p.interval != 0 {
+        if !height.is_multiple_of(p.interval) {
             return old_bits == new_bits;
         }
-        let timespan = p.target_timespan as u64;
+        let timespan = p.target_timespan.max(1) as u64;
         let observed = U512::from(decode_compact(new_bits).value);
         let old = U512::from(decode_compact(old_bits).value);
         let limit = U512::from(p.pow_limit.0);
@@ -89,13 +91,6 @@ impl BitcoinRetarget {
     }
 }
 
-fn invalid(field: &'static str, reason: &str) -> DifficultyError {
-    DifficultyError::InvalidParameter {
-        field,
-        reason: reason.to_string(),
-    }
-}
-
 impl DifficultyAlgorithm for BitcoinRetarget {
     fn name(&self) -> &'static str {
         "bitcoin"
@@ -109,7 +104,7 @@ impl DifficultyAlgorithm for BitcoinRetarget {
         let p = &self.params;
         let tip = chain.tip();
         let next_height = tip.height as u64 + 1;
-        if next_height % p.interval as u64 != 0 {
+        if !next_height.is_multiple_of(p.interval as u64) {
             if p.allow_min_difficulty_blocks {
                 return self.min_difficulty_bits(chain, next);
             }
@@ -138,7 +133,7 @@ impl BitcoinRetarget {
         }
         // Walk back to the last block that did not use the minimum-difficulty exception.
         let mut block = tip;
-        while block.height % p.interval != 0 && block.bits == limit_bits {
+        while !block.height.is_multiple_of(p.interval) && block.bits == limit_bits {
             match chain.ancestor(block.height - 1) {
                 Some(parent) => block = parent,
                 None => break,

@@ -21,10 +21,9 @@ pub fn decode_compact(bits: u32) -> DecodedCompact {
         word >>= 8 * (3 - size);
         U256::from(word)
     } else {
-        // Shifting past 256 bits drops the value; the overflow flag below reports it.
-        U256::from(word)
-            .checked_shl(8 * (size as usize - 3))
-            .unwrap_or(U256::ZERO)
+        // Like `arith_uint256::operator<<=`, bits shifted past 256 are dropped (and a
+        // shift of 256 or more leaves zero); the overflow flag below reports it.
+        U256::from(word).wrapping_shl(8 * (size as usize - 3))
     };
     let negative = word != 0 && (bits & 0x0080_0000) != 0;
     let overflow =

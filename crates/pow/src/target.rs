@@ -38,6 +38,11 @@ impl Target {
     }
 
     /// Reads a target from 32 little-endian bytes (Namecoin's `_target` order).
+    pub fn from_le_bytes(bytes: [u8; 32]) -> Target {
+        Target(U256::from_le_bytes(bytes))
+    }
+
+    /// The 32 little-endian bytes (Namecoin's `_target` order).
     pub fn to_le_bytes(&self) -> [u8; 32] {
         self.0.to_le_bytes()
     }

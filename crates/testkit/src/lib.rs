@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub fn vectors_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("VENTURE_VECTORS") {
         Some(dir) => PathBuf::from(dir),
-        None => workspace_root().join("..").join("shared").join("vectors"),
+        None => beside_checkout(),
     };
     if dir.is_dir() {
         return Some(dir);
@@ -29,6 +29,18 @@ pub fn vectors_dir() -> Option<PathBuf> {
     }
     eprintln!("skipping: {message}");
     None
+}
+
+/// `shared/vectors` beside the checkout, or beside one of its parent directories (a
+/// checkout nested one level deeper, as CI clones may be, still finds them).
+fn beside_checkout() -> PathBuf {
+    let root = workspace_root();
+    let default = root.join("..").join("shared").join("vectors");
+    root.ancestors()
+        .skip(1)
+        .map(|dir| dir.join("shared").join("vectors"))
+        .find(|candidate| candidate.is_dir())
+        .unwrap_or(default)
 }
 
 /// A file or directory under the vector directory, with the same skip/fail rule.
