@@ -1,1 +1,36 @@
-//! venture-chain
+//! The consensus state of a Venture node.
+//!
+//! [`Chain`] validates blocks (proof of work, difficulty, timestamps, merkle root,
+//! coinbase, transactions against the UTXO set), stores them, keeps the best chain by
+//! total work, and reorganises with undo data when a heavier branch appears. Side
+//! branches and orphans are kept (bounded). It knows nothing of sockets: the RPC
+//! server, the miner and the network hand it blocks and read its state.
+
+mod chain;
+mod checks;
+mod clock;
+mod contextual;
+mod error;
+mod events;
+mod index;
+mod locks;
+mod orphans;
+mod scripts;
+mod utxo;
+mod utxo_stats;
+pub mod venture;
+mod witness;
+
+pub use chain::{BlockContext, Chain, ProcessOutcome, TipInfo};
+pub use checks::check_transaction;
+pub use clock::Clock;
+pub use contextual::is_final;
+pub use error::{BlockError, ChainError};
+pub use events::{ChainEvent, ChainEvents};
+pub use index::{BlockIndex, IndexEntry};
+pub use locks::{sequence_locks_satisfied, sigop_cost};
+pub use scripts::verify_transaction;
+pub use utxo::is_unspendable;
+pub use utxo_stats::UtxoStats;
+pub use venture_store::{BlockStatus, Coin, SettlementRecord};
+pub use witness::{commitment_position, witness_commitment, WITNESS_COMMITMENT_MAGIC};

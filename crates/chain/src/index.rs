@@ -1,0 +1,296 @@
+//! The in-memory block index: every header the node accepted, the active chain, and
+//! the candidates for a better tip.
+
+use bitcoin::block::Header as PureHeader;
+use bitcoin::BlockHash;
+use std::collections::{HashMap, HashSet};
+use venture_difficulty::{Ancestry, BlockKind, BlockMeta, DifficultyError};
+use venture_pow::Work;
+use venture_store::{BlockIndexRecord, BlockStatus};
+
+/// One accepted header and what is known about its block.
+#[derive(Debug, Clone)]
+pub struct IndexEntry {
+    pub hash: BlockHash,
+    pub header: PureHeader,
+    pub height: u32,
+    pub chain_work: Work,
+    pub status: BlockStatus,
+    pub sequence: u64,
+    /// Merge-mined blocks from genesis up to and including this one.
+    pub merge_mined_count: u32,
+    /// This block's data and all its ancestors' data are stored (Bitcoin Core's
+    /// `nChainTx != 0`): only such blocks can become the tip. Derived, not stored.
+    pub linked: bool,
+}
+
+impl IndexEntry {
+    pub fn from_record(hash: BlockHash, record: BlockIndexRecord) -> IndexEntry {
+        IndexEntry {
+            hash,
+            header: record.header,
+            height: record.height,
+            chain_work: record.chain_work,
+            status: record.status,
+            sequence: record.sequence,
+            merge_mined_count: record.merge_mined_count,
+            linked: false,
+        }
+    }
+
+    pub fn to_record(&self) -> BlockIndexRecord {
+        BlockIndexRecord {
+            header: self.header,
+            height: self.height,
+            chain_work: self.chain_work,
+            status: self.status,
+            sequence: self.sequence,
+            merge_mined_count: self.merge_mined_count,
+        }
+    }
+
+    pub fn kind(&self) -> BlockKind {
+        if self.status.has(BlockStatus::MERGE_MINED) {
+            BlockKind::MergeMined
+        } else {
+            BlockKind::Native
+        }
+    }
+
+    pub fn meta(&self) -> BlockMeta {
+        BlockMeta {
+            height: self.height,
+            time: self.header.time,
+            bits: self.header.bits.to_consensus(),
+            kind: self.kind(),
+        }
+    }
+
+    pub fn prev(&self) -> BlockHash {
+        self.header.prev_blockhash
+    }
+}
+
+/// All known headers, with the active chain as a height-indexed vector.
+#[derive(Debug, Default)]
+pub struct BlockIndex {
+    entries: HashMap<BlockHash, IndexEntry>,
+    children: HashMap<BlockHash, Vec<BlockHash>>,
+    active: Vec<BlockHash>,
+    /// Blocks whose data and ancestors' data are all present and not failed, with at
+    /// least as much work as the tip had when they were added.
+    pub(crate) candidates: HashSet<BlockHash>,
+    /// The valid header with the most work, whether or not its block data is here:
+    /// what the node is syncing towards.
+    best_header: Option<BlockHash>,
+    next_sequence: u64,
+}
+
+impl BlockIndex {
+    pub fn get(&self, hash: &BlockHash) -> Option<&IndexEntry> {
+        self.entries.get(hash)
+    }
+
+    pub(crate) fn get_mut(&mut self, hash: &BlockHash) -> Option<&mut IndexEntry> {
+        self.entries.get_mut(hash)
+    }
+
+    pub fn contains(&self, hash: &BlockHash) -> bool {
+        self.entries.contains_key(hash)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds an entry, or replaces the entry with the same hash.
+    pub(crate) fn insert(&mut self, entry: IndexEntry) {
+        self.next_sequence = self.next_sequence.max(entry.sequence + 1);
+        let is_new = !self.entries.contains_key(&entry.hash);
+        if is_new && entry.height > 0 {
+            self.children
+                .entry(entry.prev())
+                .or_default()
+                .push(entry.hash);
+        }
+        let beats_best = self
+            .best_header
+            .and_then(|h| self.entries.get(&h))
+            .is_none_or(|best| entry.chain_work > best.chain_work);
+        if beats_best && !entry.status.is_failed() {
+            self.best_header = Some(entry.hash);
+        }
+        self.entries.insert(entry.hash, entry);
+    }
+
+    /// The valid header with the most work.
+    pub fn best_header(&self) -> Option<&IndexEntry> {
+        self.best_header.and_then(|h| self.entries.get(&h))
+    }
+
+    /// Re-derives the best header after blocks were marked invalid.
+    pub(crate) fn recompute_best_header(&mut self) {
+        self.best_header = self
+            .entries
+            .values()
+            .filter(|e| !e.status.is_failed())
+            .max_by(|a, b| {
+                a.chain_work
+                    .cmp(&b.chain_work)
+                    .then(b.sequence.cmp(&a.sequence))
+            })
+            .map(|e| e.hash);
+    }
+
+    /// A fresh arrival order number.
+    pub(crate) fn take_sequence(&mut self) -> u64 {
+        let seq = self.next_sequence;
+        self.next_sequence += 1;
+        seq
+    }
+
+    pub fn children(&self, hash: &BlockHash) -> &[BlockHash] {
+        self.children.get(hash).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The best block of the active chain.
+    pub fn tip(&self) -> Option<&IndexEntry> {
+        self.active.last().and_then(|h| self.entries.get(h))
+    }
+
+    pub fn height(&self) -> u32 {
+        self.active.len().saturating_sub(1) as u32
+    }
+
+    /// The active chain's block hash at `height`.
+    pub fn active_at(&self, height: u32) -> Option<BlockHash> {
+        self.active.get(height as usize).copied()
+    }
+
+    pub fn is_active(&self, entry: &IndexEntry) -> bool {
+        self.active_at(entry.height) == Some(entry.hash)
+    }
+
+    pub(crate) fn push_active(&mut self, hash: BlockHash) {
+        self.active.push(hash);
+    }
+
+    pub(crate) fn pop_active(&mut self) -> Option<BlockHash> {
+        self.active.pop()
+    }
+
+    pub(crate) fn set_active(&mut self, chain: Vec<BlockHash>) {
+        self.active = chain;
+    }
+
+    /// The ancestor of `hash` at `height`, walking back until the active chain is met.
+    pub fn ancestor(&self, hash: &BlockHash, height: u32) -> Option<&IndexEntry> {
+        let mut entry = self.entries.get(hash)?;
+        if height > entry.height {
+            return None;
+        }
+        loop {
+            if entry.height == height {
+                return Some(entry);
+            }
+            if self.is_active(entry) {
+                return self.active_at(height).and_then(|h| self.entries.get(&h));
+            }
+            entry = self.entries.get(&entry.prev())?;
+        }
+    }
+
+    /// The last common ancestor of two known blocks.
+    pub fn fork_point(&self, a: &BlockHash, b: &BlockHash) -> Option<&IndexEntry> {
+        let mut a = self.entries.get(a)?;
+        let mut b = self.entries.get(b)?;
+        while a.height > b.height {
+            a = self.entries.get(&a.prev())?;
+        }
+        while b.height > a.height {
+            b = self.entries.get(&b.prev())?;
+        }
+        while a.hash != b.hash {
+            a = self.entries.get(&a.prev())?;
+            b = self.entries.get(&b.prev())?;
+        }
+        Some(a)
+    }
+
+    /// Median of the times of `hash` and its ten predecessors (Bitcoin's
+    /// median-time-past, which a child's time must exceed).
+    pub fn median_time_past(&self, hash: &BlockHash) -> Option<u32> {
+        let mut times = Vec::with_capacity(11);
+        let mut current = self.entries.get(hash)?;
+        loop {
+            times.push(current.header.time);
+            if times.len() == 11 || current.height == 0 {
+                break;
+            }
+            current = self.entries.get(&current.prev())?;
+        }
+        times.sort_unstable();
+        Some(times[times.len() / 2])
+    }
+
+    /// The difficulty algorithm's view of the chain ending at `tip`.
+    pub fn ancestry<'a>(&'a self, tip: &'a IndexEntry) -> IndexAncestry<'a> {
+        IndexAncestry { index: self, tip }
+    }
+
+    /// Block locator for `hash` (Bitcoin's exponentially spaced list back to genesis).
+    pub fn locator(&self, hash: &BlockHash) -> Vec<BlockHash> {
+        let Some(tip) = self.entries.get(hash) else {
+            return Vec::new();
+        };
+        let mut heights = Vec::new();
+        let mut step = 1u32;
+        let mut height = tip.height as i64;
+        while height > 0 {
+            heights.push(height as u32);
+            if heights.len() >= 10 {
+                step = step.saturating_mul(2);
+            }
+            height -= step as i64;
+        }
+        heights.push(0);
+        heights
+            .into_iter()
+            .filter_map(|h| self.ancestor(hash, h).map(|e| e.hash))
+            .collect()
+    }
+}
+
+/// [`Ancestry`] over the index, for the difficulty algorithm.
+pub struct IndexAncestry<'a> {
+    index: &'a BlockIndex,
+    tip: &'a IndexEntry,
+}
+
+impl Ancestry for IndexAncestry<'_> {
+    fn tip(&self) -> BlockMeta {
+        self.tip.meta()
+    }
+
+    fn ancestor(&self, height: u32) -> Option<BlockMeta> {
+        self.index
+            .ancestor(&self.tip.hash, height)
+            .map(IndexEntry::meta)
+    }
+
+    /// O(1) from the running count every entry carries.
+    fn kind_count(&self, height: u32, kind: BlockKind) -> Result<u32, DifficultyError> {
+        let entry = self
+            .index
+            .ancestor(&self.tip.hash, height)
+            .ok_or(DifficultyError::MissingAncestor(height))?;
+        Ok(match kind {
+            BlockKind::MergeMined => entry.merge_mined_count,
+            BlockKind::Native => entry.height + 1 - entry.merge_mined_count,
+        })
+    }
+}

@@ -1,0 +1,272 @@
+//! Applying a block to the UTXO set and taking it back (Bitcoin Core's `ConnectBlock`
+//! and `DisconnectBlock`), with undo data.
+
+use crate::index::BlockIndex;
+use crate::locks::{sequence_locks_satisfied, sigop_cost};
+use crate::scripts::verify_block_scripts;
+use crate::venture::{check_settlement, expected_settlement};
+use crate::{BlockError, ChainError};
+use bitcoin::{Amount, OutPoint, Transaction, TxOut};
+use std::collections::{HashMap, HashSet};
+use venture_chainspec::ChainParams;
+use venture_primitives::Block;
+use venture_store::{BlockUndo, Coin, SettlementRecord, Store, StoreBatch};
+
+/// The UTXO set as seen while a block is applied: the store plus this block's changes.
+struct CoinView<'a> {
+    store: &'a Store,
+    created: HashMap<OutPoint, Coin>,
+    spent_from_store: HashSet<OutPoint>,
+}
+
+impl<'a> CoinView<'a> {
+    fn new(store: &'a Store) -> Self {
+        CoinView {
+            store,
+            created: HashMap::new(),
+            spent_from_store: HashSet::new(),
+        }
+    }
+
+    /// Removes and returns the coin at `outpoint`, if it is unspent.
+    fn spend(&mut self, outpoint: &OutPoint) -> Result<Option<Coin>, ChainError> {
+        if let Some(coin) = self.created.remove(outpoint) {
+            return Ok(Some(coin));
+        }
+        if self.spent_from_store.contains(outpoint) {
+            return Ok(None);
+        }
+        let coin = self.store.coin(outpoint)?;
+        if coin.is_some() {
+            self.spent_from_store.insert(*outpoint);
+        }
+        Ok(coin)
+    }
+
+    fn add(&mut self, outpoint: OutPoint, coin: Coin) {
+        self.created.insert(outpoint, coin);
+    }
+
+    fn write(self, batch: &mut StoreBatch<'_>) {
+        for outpoint in &self.spent_from_store {
+            batch.delete_coin(outpoint);
+        }
+        for (outpoint, coin) in &self.created {
+            batch.put_coin(outpoint, coin);
+        }
+    }
+}
+
+/// Whether an output can ever be spent; unspendable ones never enter the UTXO set.
+pub fn is_unspendable(output: &TxOut) -> bool {
+    output.script_pubkey.is_op_return() || output.script_pubkey.len() > 10_000
+}
+
+/// Validates `block` at `height` against the UTXO set and writes its changes and undo
+/// data into `batch`. Returns the fees it collected.
+pub fn connect_block(
+    block: &Block,
+    height: u32,
+    index: &BlockIndex,
+    params: &ChainParams,
+    store: &Store,
+    batch: &mut StoreBatch<'_>,
+) -> Result<Amount, ChainError> {
+    let prev = block.header.pure.prev_blockhash;
+    let settlement = expected_settlement(index, store, params, &prev, height)?;
+    let settled_outputs = settlement.as_ref().map_or(0, |(s, _)| s.outputs.len());
+    if let Some((expected, _)) = &settlement {
+        check_settlement(&block.txdata[0].output, expected)?;
+    }
+    let mut sigops = 0u64;
+    let max_sigops = params.spec.consensus.max_block_sigops_cost;
+    let mut view = CoinView::new(store);
+    let mut undo = BlockUndo::default();
+    let mut spent_per_tx: Vec<Vec<TxOut>> = Vec::with_capacity(block.txdata.len());
+    let mut fees = Amount::ZERO;
+    let max_money = params.max_supply();
+    let maturity = params.spec.consensus.coinbase_maturity;
+    for tx in &block.txdata {
+        let txid = tx.compute_txid();
+        if !tx.is_coinbase() {
+            let mut spent = Vec::with_capacity(tx.input.len());
+            let mut coin_heights = Vec::with_capacity(tx.input.len());
+            let mut value_in = Amount::ZERO;
+            for input in &tx.input {
+                let coin = view.spend(&input.previous_output)?.ok_or_else(|| {
+                    BlockError::invalid(
+                        "bad-txns-inputs-missingorspent",
+                        format!(
+                            "{txid} spends {} which is missing or spent",
+                            input.previous_output
+                        ),
+                    )
+                })?;
+                if coin.unlock_height > height {
+                    return Err(BlockError::invalid(
+                        "venture-output-locked",
+                        format!(
+                            "{txid} spends {} before its unlock height {}",
+                            input.previous_output, coin.unlock_height
+                        ),
+                    )
+                    .into());
+                }
+                if coin.is_coinbase && height - coin.height < maturity {
+                    return Err(BlockError::invalid(
+                        "bad-txns-premature-spend-of-coinbase",
+                        format!(
+                            "{txid} spends a coinbase of height {} at depth {}",
+                            coin.height,
+                            height - coin.height
+                        ),
+                    )
+                    .into());
+                }
+                value_in = value_in
+                    .checked_add(coin.output.value)
+                    .filter(|v| *v <= max_money)
+                    .ok_or_else(|| {
+                        BlockError::invalid(
+                            "bad-txns-inputvalues-outofrange",
+                            format!("{txid} input values out of range"),
+                        )
+                    })?;
+                spent.push(coin.output.clone());
+                coin_heights.push(coin.height);
+                undo.spent.push(coin);
+            }
+            if !sequence_locks_satisfied(tx, &coin_heights, height, &prev, index) {
+                return Err(BlockError::invalid(
+                    "bad-txns-nonfinal",
+                    format!("{txid} is not final under its relative lock-times (BIP68)"),
+                )
+                .into());
+            }
+            sigops += sigop_cost(tx, &spent);
+            let value_out = total_output(tx);
+            let fee = value_in.checked_sub(value_out).ok_or_else(|| {
+                BlockError::invalid(
+                    "bad-txns-in-belowout",
+                    format!("{txid} spends {value_in} but pays out {value_out}"),
+                )
+            })?;
+            fees = fees
+                .checked_add(fee)
+                .filter(|f| *f <= max_money)
+                .ok_or_else(|| {
+                    BlockError::invalid("bad-txns-accumulated-fee-outofrange", "fees out of range")
+                })?;
+            spent_per_tx.push(spent);
+        } else {
+            sigops += sigop_cost(tx, &[]);
+            spent_per_tx.push(Vec::new());
+        }
+        if sigops > max_sigops {
+            return Err(BlockError::invalid(
+                "bad-blk-sigops",
+                format!("sigop cost above the limit of {max_sigops}"),
+            )
+            .into());
+        }
+        for (vout, output) in tx.output.iter().enumerate() {
+            if is_unspendable(output) {
+                continue;
+            }
+            // Settlement outputs lead the coinbase and carry their vesting locks.
+            let unlock_height = match &settlement {
+                Some((expected, _)) if tx.is_coinbase() && vout < settled_outputs => {
+                    expected.outputs[vout].unlock_height
+                }
+                _ => 0,
+            };
+            view.add(
+                OutPoint {
+                    txid,
+                    vout: vout as u32,
+                },
+                Coin {
+                    output: output.clone(),
+                    height,
+                    is_coinbase: tx.is_coinbase(),
+                    unlock_height,
+                },
+            );
+        }
+    }
+    let reward = params.subsidy(height) + fees;
+    // Settlement outputs are the venture allocation's issuance, not the miner's.
+    let coinbase_out: Amount = block.txdata[0]
+        .output
+        .iter()
+        .skip(settled_outputs)
+        .map(|o| o.value)
+        .sum();
+    if coinbase_out > reward {
+        return Err(BlockError::invalid(
+            "bad-cb-amount",
+            format!("coinbase pays {coinbase_out}, limit is {reward} (subsidy + fees)"),
+        )
+        .into());
+    }
+    verify_block_scripts(&block.txdata, &spent_per_tx)?;
+    view.write(batch);
+    batch.put_undo(&block.block_hash(), &undo);
+    if let Some((expected, paid_before)) = &settlement {
+        batch.put_settlement(
+            &block.block_hash(),
+            &SettlementRecord {
+                epoch: expected.epoch,
+                outputs: settled_outputs as u32,
+                paid: expected.paid,
+                paid_total: paid_before + expected.paid,
+                carry: expected.carry,
+            },
+        );
+    }
+    Ok(fees)
+}
+
+fn total_output(tx: &Transaction) -> Amount {
+    tx.output.iter().map(|o| o.value).sum()
+}
+
+/// Writes into `batch` the changes that take `block` back out of the UTXO set.
+pub fn disconnect_block(
+    block: &Block,
+    undo: &BlockUndo,
+    batch: &mut StoreBatch<'_>,
+) -> Result<(), ChainError> {
+    let mut restore = undo.spent.iter().rev();
+    for tx in block.txdata.iter().rev() {
+        let txid = tx.compute_txid();
+        for (vout, output) in tx.output.iter().enumerate() {
+            if !is_unspendable(output) {
+                batch.delete_coin(&OutPoint {
+                    txid,
+                    vout: vout as u32,
+                });
+            }
+        }
+        if tx.is_coinbase() {
+            continue;
+        }
+        for input in tx.input.iter().rev() {
+            let coin = restore.next().ok_or_else(|| {
+                ChainError::Inconsistent(format!(
+                    "undo data of block {} is short",
+                    block.block_hash()
+                ))
+            })?;
+            batch.put_coin(&input.previous_output, coin);
+        }
+    }
+    if restore.next().is_some() {
+        return Err(ChainError::Inconsistent(format!(
+            "undo data of block {} is longer than its inputs",
+            block.block_hash()
+        )));
+    }
+    batch.delete_undo(&block.block_hash());
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The venture allocation's consensus rules: epochs over the launch window, credits of
+//! work per payout script, pro-rata settlements with vesting, and the checks a
+//! settlement block must pass. See `docs/venture.md`.
+
+mod ledger;
+mod schedule;
+mod settlement;
+
+pub(crate) use ledger::{check_settlement, credits_for_epoch, expected_settlement};
+pub use schedule::EpochSchedule;
+pub use settlement::{settle, Credit, Settlement, SettlementOutput};
