@@ -1,1 +1,22 @@
-//! venture-rpc
+//! JSON-RPC over HTTP for Venture nodes, following Bitcoin Core's conventions so that
+//! Bitcoin-family clients (`bitcoin-cli`, `litecoin-cli`, pool software) work unchanged:
+//! cookie or user/password basic auth, JSON-RPC 1.0 and 2.0 envelopes, batches, Bitcoin
+//! Core's error codes, method names, parameters and result fields.
+//!
+//! Methods are registered in a [`Methods`] table; other crates' services (merged
+//! mining, network, mempool) add theirs to the same table.
+
+mod auth;
+mod context;
+mod error;
+pub mod json;
+mod methods;
+mod params;
+mod server;
+
+pub use auth::{read_cookie, remove_cookie, write_cookie, Credentials, COOKIE_USER};
+pub use context::{RpcContext, SharedChain};
+pub use error::{codes, RpcError};
+pub use methods::{core_methods, Handler, HandlerFuture, Methods};
+pub use params::Params;
+pub use server::{serve, RpcServerConfig};

@@ -1,0 +1,453 @@
+//! The pool: admission, limits, and keeping up with the chain.
+
+use crate::policy::{check_standard, MAX_STANDARD_TX_SIGOPS_COST};
+use crate::{MempoolConfig, MempoolError};
+use bitcoin::{Amount, OutPoint, Transaction, TxOut, Txid};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use tracing::debug;
+use venture_chain::{
+    check_transaction, is_final, sequence_locks_satisfied, sigop_cost, verify_transaction, Chain,
+    ChainEvent, ChainEvents,
+};
+
+/// The pool shared by RPC, the miner and the network. Lock the chain first.
+pub type SharedMempool = Arc<Mutex<Mempool>>;
+
+/// A transaction in the pool.
+#[derive(Debug, Clone)]
+pub struct MempoolEntry {
+    pub tx: Arc<Transaction>,
+    pub txid: Txid,
+    pub fee: Amount,
+    pub vsize: u64,
+    pub weight: u64,
+    pub sigops: u64,
+    /// Seconds since the Unix epoch when it entered.
+    pub time: u64,
+    /// Height of the tip when it entered.
+    pub height: u32,
+    /// Pool transactions whose outputs it spends.
+    pub parents: Vec<Txid>,
+}
+
+impl MempoolEntry {
+    /// Fee rate in satoshis per 1,000 virtual bytes.
+    pub fn fee_rate(&self) -> u64 {
+        self.fee.to_sat() * 1000 / self.vsize.max(1)
+    }
+}
+
+/// What `accept` reports.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub txid: Txid,
+    pub wtxid: bitcoin::Wtxid,
+    pub fee: Amount,
+    pub vsize: u64,
+}
+
+/// `getmempoolinfo`'s figures.
+#[derive(Debug, Clone)]
+pub struct MempoolInfo {
+    pub size: usize,
+    pub bytes: u64,
+    pub total_fee: Amount,
+    pub max_vbytes: u64,
+    /// The fee rate below which a transaction would not get in now (sat/kvB).
+    pub min_fee_rate: u64,
+    pub min_relay_fee_rate: u64,
+}
+
+/// Everything `check` learned about an admissible transaction.
+struct Checked {
+    fee: Amount,
+    vsize: u64,
+    sigops: u64,
+    parents: Vec<Txid>,
+}
+
+/// The transaction pool.
+#[derive(Debug)]
+pub struct Mempool {
+    config: MempoolConfig,
+    entries: HashMap<Txid, MempoolEntry>,
+    /// Which pool transaction spends each outpoint.
+    spent_by: HashMap<OutPoint, Txid>,
+    /// (fee rate, txid), lowest first: eviction order.
+    by_fee_rate: BTreeSet<(u64, Txid)>,
+    total_vsize: u64,
+    /// Changes whenever the pool's contents change (templates compare it).
+    generation: u64,
+}
+
+impl Mempool {
+    pub fn new(config: MempoolConfig) -> Mempool {
+        Mempool {
+            config,
+            entries: HashMap::new(),
+            spent_by: HashMap::new(),
+            by_fee_rate: BTreeSet::new(),
+            total_vsize: 0,
+            generation: 0,
+        }
+    }
+
+    pub fn shared(config: MempoolConfig) -> SharedMempool {
+        Arc::new(Mutex::new(Mempool::new(config)))
+    }
+
+    pub fn config(&self) -> &MempoolConfig {
+        &self.config
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn get(&self, txid: &Txid) -> Option<&MempoolEntry> {
+        self.entries.get(txid)
+    }
+
+    pub fn contains(&self, txid: &Txid) -> bool {
+        self.entries.contains_key(txid)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &MempoolEntry> {
+        self.entries.values()
+    }
+
+    /// The pool transaction spending `outpoint`, if any.
+    pub fn spender(&self, outpoint: &OutPoint) -> Option<Txid> {
+        self.spent_by.get(outpoint).copied()
+    }
+
+    pub fn info(&self) -> MempoolInfo {
+        let full = self.total_vsize * 10 >= self.config.max_vbytes * 9;
+        let min_fee_rate = match (full, self.by_fee_rate.first()) {
+            (true, Some((rate, _))) => (*rate + 1).max(self.config.min_relay_sat_per_kvb),
+            _ => self.config.min_relay_sat_per_kvb,
+        };
+        MempoolInfo {
+            size: self.entries.len(),
+            bytes: self.total_vsize,
+            total_fee: self.entries.values().map(|e| e.fee).sum(),
+            max_vbytes: self.config.max_vbytes,
+            min_fee_rate,
+            min_relay_fee_rate: self.config.min_relay_sat_per_kvb,
+        }
+    }
+
+    /// Checks `tx` against the chain and the pool without adding it
+    /// (`testmempoolaccept`). Returns its fee and virtual size.
+    pub fn test_accept(
+        &self,
+        tx: &Transaction,
+        chain: &Chain,
+    ) -> Result<(Amount, u64), MempoolError> {
+        self.check(tx, chain).map(|c| (c.fee, c.vsize))
+    }
+
+    /// Admits `tx`, evicting lower fee rates if the pool is over its size.
+    pub fn accept(
+        &mut self,
+        tx: Transaction,
+        chain: &Chain,
+        now: u64,
+    ) -> Result<Accepted, MempoolError> {
+        let checked = self.check(&tx, chain)?;
+        let txid = tx.compute_txid();
+        let accepted = Accepted {
+            txid,
+            wtxid: tx.compute_wtxid(),
+            fee: checked.fee,
+            vsize: checked.vsize,
+        };
+        self.insert(MempoolEntry {
+            txid,
+            fee: checked.fee,
+            vsize: checked.vsize,
+            weight: tx.weight().to_wu(),
+            sigops: checked.sigops,
+            time: now,
+            height: chain.height(),
+            parents: checked.parents,
+            tx: Arc::new(tx),
+        });
+        self.trim_to_size();
+        if !self.entries.contains_key(&txid) {
+            return Err(MempoolError::new(
+                "mempool full",
+                "its fee rate is the lowest in a full pool",
+            ));
+        }
+        Ok(accepted)
+    }
+
+    fn check(&self, tx: &Transaction, chain: &Chain) -> Result<Checked, MempoolError> {
+        let params = chain.params();
+        let consensus = &params.spec.consensus;
+        check_transaction(tx, params.max_supply(), consensus.max_block_weight)?;
+        if tx.is_coinbase() {
+            return Err(MempoolError::new(
+                "coinbase",
+                "a coinbase cannot be relayed",
+            ));
+        }
+        check_standard(tx)?;
+        let tip = chain.tip();
+        let height = tip.height + 1;
+        let median = chain.index().median_time_past(&tip.hash).unwrap_or(0);
+        if !is_final(tx, height, median) {
+            return Err(MempoolError::new("non-final", ""));
+        }
+        let txid = tx.compute_txid();
+        if self.entries.contains_key(&txid) {
+            return Err(MempoolError::new("txn-already-in-mempool", ""));
+        }
+        let mut spent = Vec::with_capacity(tx.input.len());
+        let mut coin_heights = Vec::with_capacity(tx.input.len());
+        let mut parents = Vec::new();
+        let mut value_in = Amount::ZERO;
+        for input in &tx.input {
+            let outpoint = input.previous_output;
+            if let Some(other) = self.spent_by.get(&outpoint) {
+                return Err(MempoolError::new(
+                    "txn-mempool-conflict",
+                    format!("{outpoint} is spent by {other}"),
+                ));
+            }
+            let (output, coin_height) = match self.entries.get(&outpoint.txid) {
+                Some(parent) => {
+                    let output = parent
+                        .tx
+                        .output
+                        .get(outpoint.vout as usize)
+                        .cloned()
+                        .ok_or_else(|| {
+                            MempoolError::new(
+                                "bad-txns-inputs-missingorspent",
+                                format!("{outpoint} does not exist"),
+                            )
+                        })?;
+                    if !parents.contains(&outpoint.txid) {
+                        parents.push(outpoint.txid);
+                    }
+                    (output, height)
+                }
+                None => {
+                    let coin = chain
+                        .coin(&outpoint)
+                        .map_err(|e| MempoolError::new("database-error", e.to_string()))?
+                        .ok_or_else(|| self.missing_input(tx, &outpoint, chain))?;
+                    if coin.unlock_height > height {
+                        return Err(MempoolError::new(
+                            "venture-output-locked",
+                            format!("{outpoint} is locked until height {}", coin.unlock_height),
+                        ));
+                    }
+                    if coin.is_coinbase && height - coin.height < consensus.coinbase_maturity {
+                        return Err(MempoolError::new(
+                            "bad-txns-premature-spend-of-coinbase",
+                            format!("tried to spend coinbase at depth {}", height - coin.height),
+                        ));
+                    }
+                    (coin.output, coin.height)
+                }
+            };
+            value_in = value_in
+                .checked_add(output.value)
+                .ok_or_else(|| MempoolError::new("bad-txns-inputvalues-outofrange", ""))?;
+            spent.push(output);
+            coin_heights.push(coin_height);
+        }
+        if !sequence_locks_satisfied(tx, &coin_heights, height, &tip.hash, chain.index()) {
+            return Err(MempoolError::new("non-BIP68-final", ""));
+        }
+        let value_out: Amount = tx.output.iter().map(|o| o.value).sum();
+        let fee = value_in.checked_sub(value_out).ok_or_else(|| {
+            MempoolError::new(
+                "bad-txns-in-belowout",
+                format!("value in ({value_in}) < value out ({value_out})"),
+            )
+        })?;
+        let vsize = tx.vsize() as u64;
+        let min_fee = self.config.min_relay_sat_per_kvb * vsize / 1000;
+        if fee.to_sat() < min_fee {
+            return Err(MempoolError::new(
+                "min relay fee not met",
+                format!("{} < {min_fee}", fee.to_sat()),
+            ));
+        }
+        let sigops = sigop_cost(tx, &spent);
+        if sigops > MAX_STANDARD_TX_SIGOPS_COST {
+            return Err(MempoolError::new(
+                "bad-txns-too-many-sigops",
+                sigops.to_string(),
+            ));
+        }
+        verify_transaction(tx, &spent)
+            .map_err(|e| MempoolError::new(format!("{} ({})", e.reason, e.detail), ""))?;
+        Ok(Checked {
+            fee,
+            vsize,
+            sigops,
+            parents,
+        })
+    }
+
+    /// Missing input: either the transaction is already confirmed, or its input is
+    /// unknown or spent.
+    fn missing_input(&self, tx: &Transaction, outpoint: &OutPoint, chain: &Chain) -> MempoolError {
+        let txid = tx.compute_txid();
+        let confirmed = (0..tx.output.len() as u32).any(|vout| {
+            chain
+                .coin(&OutPoint { txid, vout })
+                .ok()
+                .flatten()
+                .is_some()
+        });
+        if confirmed {
+            MempoolError::new("txn-already-known", "")
+        } else {
+            MempoolError::new(
+                "bad-txns-inputs-missingorspent",
+                format!("{outpoint} is missing or spent"),
+            )
+        }
+    }
+
+    fn insert(&mut self, entry: MempoolEntry) {
+        for input in &entry.tx.input {
+            self.spent_by.insert(input.previous_output, entry.txid);
+        }
+        self.by_fee_rate.insert((entry.fee_rate(), entry.txid));
+        self.total_vsize += entry.vsize;
+        self.entries.insert(entry.txid, entry);
+        self.generation += 1;
+    }
+
+    /// Removes `txid` and everything spending its outputs, returning what was removed.
+    pub fn remove_with_descendants(&mut self, txid: &Txid) -> Vec<MempoolEntry> {
+        let mut removed = Vec::new();
+        let mut queue = vec![*txid];
+        while let Some(current) = queue.pop() {
+            let Some(entry) = self.entries.remove(&current) else {
+                continue;
+            };
+            for input in &entry.tx.input {
+                if self.spent_by.get(&input.previous_output) == Some(&current) {
+                    self.spent_by.remove(&input.previous_output);
+                }
+            }
+            for vout in 0..entry.tx.output.len() as u32 {
+                if let Some(child) = self.spent_by.get(&OutPoint {
+                    txid: current,
+                    vout,
+                }) {
+                    queue.push(*child);
+                }
+            }
+            self.by_fee_rate.remove(&(entry.fee_rate(), current));
+            self.total_vsize -= entry.vsize;
+            removed.push(entry);
+        }
+        if !removed.is_empty() {
+            self.generation += 1;
+        }
+        removed
+    }
+
+    /// Evicts the lowest fee rates (with their descendants) until within the size limit.
+    fn trim_to_size(&mut self) {
+        while self.total_vsize > self.config.max_vbytes {
+            let Some((_, txid)) = self.by_fee_rate.first().copied() else {
+                break;
+            };
+            let removed = self.remove_with_descendants(&txid);
+            debug!(%txid, count = removed.len(), "evicted from a full mempool");
+        }
+    }
+
+    /// Brings the pool up to date with the chain's connected and disconnected blocks:
+    /// confirmed transactions and their conflicts leave; transactions of disconnected
+    /// blocks come back if they are still valid; after a reorganisation every
+    /// remaining transaction is checked again.
+    pub fn apply(&mut self, events: ChainEvents, chain: &Chain, now: u64) {
+        let mut returning: Vec<Vec<Transaction>> = Vec::new();
+        let mut reorganised = events.overflowed;
+        for event in events.events {
+            match event {
+                ChainEvent::Connected(block) => {
+                    for tx in block.txdata.iter().skip(1) {
+                        let txid = tx.compute_txid();
+                        if let Some(entry) = self.entries.remove(&txid) {
+                            // Confirmed: its children stay, now spending a confirmed coin.
+                            for input in &entry.tx.input {
+                                self.spent_by.remove(&input.previous_output);
+                            }
+                            self.by_fee_rate.remove(&(entry.fee_rate(), txid));
+                            self.total_vsize -= entry.vsize;
+                            self.generation += 1;
+                        }
+                        for input in &tx.input {
+                            if let Some(conflict) =
+                                self.spent_by.get(&input.previous_output).copied()
+                            {
+                                self.remove_with_descendants(&conflict);
+                            }
+                        }
+                    }
+                }
+                ChainEvent::Disconnected(block) => {
+                    reorganised = true;
+                    returning.push(block.txdata.iter().skip(1).cloned().collect());
+                }
+            }
+        }
+        if !reorganised {
+            return;
+        }
+        // Re-admit oldest block first, then everything that was already pooled.
+        let mut candidates: Vec<Transaction> = returning.into_iter().rev().flatten().collect();
+        let mut pooled: Vec<MempoolEntry> = self.entries.drain().map(|(_, e)| e).collect();
+        pooled.sort_by_key(|e| e.time);
+        candidates.extend(pooled.into_iter().map(|e| Arc::unwrap_or_clone(e.tx)));
+        self.spent_by.clear();
+        self.by_fee_rate.clear();
+        self.total_vsize = 0;
+        self.generation += 1;
+        let mut kept = 0;
+        for tx in candidates {
+            if self.accept(tx, chain, now).is_ok() {
+                kept += 1;
+            }
+        }
+        debug!(kept, "mempool re-checked after a reorganisation");
+    }
+
+    /// Drains the chain's events and applies them (see [`Mempool::apply`]). Call with
+    /// both locks held, chain first, before using the pool with the chain.
+    pub fn sync_with(&mut self, chain: &mut Chain) {
+        let events = chain.drain_events();
+        if events.overflowed || !events.events.is_empty() {
+            let now = u64::try_from(chain.clock().now()).unwrap_or(0);
+            self.apply(events, chain, now);
+        }
+    }
+
+    /// Outputs of pool transactions (for wallets and `gettxout` with the mempool).
+    pub fn output(&self, outpoint: &OutPoint) -> Option<TxOut> {
+        self.entries
+            .get(&outpoint.txid)
+            .and_then(|e| e.tx.output.get(outpoint.vout as usize).cloned())
+    }
+}

@@ -1,0 +1,190 @@
+//! A block template: everything a miner needs to assemble a valid block on the tip.
+
+use crate::MiningError;
+use bitcoin::absolute::LockTime;
+use bitcoin::block::{Header as PureHeader, Version};
+use bitcoin::hashes::Hash;
+use bitcoin::script::{Builder, PushBytesBuf};
+use bitcoin::transaction::Version as TxVersion;
+use bitcoin::{
+    Amount, CompactTarget, OutPoint, ScriptBuf, Sequence, Transaction, TxIn, TxMerkleNode, TxOut,
+    Witness,
+};
+use venture_chain::{witness_commitment, BlockContext, Chain, WITNESS_COMMITMENT_MAGIC};
+use venture_chainspec::block_version;
+use venture_difficulty::BlockKind;
+use venture_mempool::Mempool;
+use venture_primitives::{bip34_height_push, Block, Header};
+
+/// Weight kept free for the coinbase when filling a template.
+pub const COINBASE_RESERVED_WEIGHT: u64 = 4_000;
+/// Sigop cost kept free for the coinbase.
+pub const COINBASE_RESERVED_SIGOPS: u64 = 400;
+
+/// Commits the block to its transactions' witnesses (BIP141): a 32-byte zero reserved
+/// value as the coinbase witness and the commitment as its last output.
+fn add_witness_commitment(block: &mut Block) {
+    let reserved = [0u8; 32];
+    let Some(commitment) = witness_commitment(block, &reserved) else {
+        return;
+    };
+    let mut script = WITNESS_COMMITMENT_MAGIC.to_vec();
+    script.extend_from_slice(&commitment);
+    if let Some(coinbase) = block.txdata.first_mut() {
+        coinbase.input[0].witness = Witness::from_slice(&[reserved]);
+        coinbase.output.push(TxOut {
+            value: Amount::ZERO,
+            script_pubkey: ScriptBuf::from_bytes(script),
+        });
+    }
+}
+
+/// Marks blocks built by this software in their coinbase.
+pub const COINBASE_TAG: &[u8] = b"/venture/";
+
+/// The parts of a block fixed by the tip and the payout; miners vary the extra nonce,
+/// time and nonce.
+#[derive(Debug, Clone)]
+pub struct BlockTemplate {
+    pub context: BlockContext,
+    pub version: i32,
+    pub payout: ScriptBuf,
+    /// Transactions after the coinbase.
+    pub transactions: Vec<Transaction>,
+    pub fees: Amount,
+    /// Venture settlement outputs the coinbase must start with (empty unless the block
+    /// closes an epoch).
+    pub settlement: Vec<TxOut>,
+}
+
+impl BlockTemplate {
+    /// A template on `chain`'s tip paying the subsidy (and fees) to `payout`.
+    pub fn new(
+        chain: &Chain,
+        payout: ScriptBuf,
+        kind: BlockKind,
+    ) -> Result<BlockTemplate, MiningError> {
+        let context = chain.next_block_context(kind)?;
+        let version = block_version(
+            chain.params().spec.consensus.chain_id,
+            kind == BlockKind::MergeMined,
+        );
+        let settlement = chain
+            .next_settlement()?
+            .map(|s| {
+                s.outputs
+                    .into_iter()
+                    .map(|o| TxOut {
+                        value: Amount::from_sat(o.amount),
+                        script_pubkey: o.script,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(BlockTemplate {
+            context,
+            version,
+            payout,
+            transactions: Vec::new(),
+            fees: Amount::ZERO,
+            settlement,
+        })
+    }
+
+    /// A template carrying the pool's best transactions: the pool is first brought up
+    /// to date with the chain, then filled in fee-rate order, leaving room for the
+    /// coinbase.
+    pub fn from_pool(
+        chain: &mut Chain,
+        mempool: &mut Mempool,
+        payout: ScriptBuf,
+        kind: BlockKind,
+    ) -> Result<BlockTemplate, MiningError> {
+        mempool.sync_with(chain);
+        let mut template = BlockTemplate::new(chain, payout, kind)?;
+        let consensus = &chain.params().spec.consensus;
+        let selection = mempool.select(
+            consensus
+                .max_block_weight
+                .saturating_sub(COINBASE_RESERVED_WEIGHT),
+            consensus
+                .max_block_sigops_cost
+                .saturating_sub(COINBASE_RESERVED_SIGOPS),
+        );
+        template.transactions = selection.transactions;
+        template.fees = selection.fees;
+        Ok(template)
+    }
+
+    /// Whether the block needs a BIP141 witness commitment.
+    pub fn has_witness(&self) -> bool {
+        self.transactions
+            .iter()
+            .any(|tx| tx.input.iter().any(|i| !i.witness.is_empty()))
+    }
+
+    /// What the coinbase may pay the miner (settlement outputs come on top).
+    pub fn coinbase_value(&self) -> Amount {
+        self.context.subsidy + self.fees
+    }
+
+    /// The coinbase transaction with `extra_nonce` in its scriptSig.
+    pub fn coinbase(&self, extra_nonce: u64) -> Transaction {
+        let mut script_sig = bip34_height_push(self.context.height);
+        let mut extra = PushBytesBuf::new();
+        // Eight bytes even when mostly zero: miners vary them, and the scriptSig is then
+        // always at least the 2 bytes consensus requires.
+        let _ = extra.extend_from_slice(&extra_nonce.to_le_bytes());
+        script_sig.extend_from_slice(Builder::new().push_slice(extra).as_bytes());
+        let mut tag = PushBytesBuf::new();
+        let _ = tag.extend_from_slice(COINBASE_TAG);
+        script_sig.extend_from_slice(Builder::new().push_slice(tag).as_bytes());
+        Transaction {
+            version: TxVersion::TWO,
+            lock_time: LockTime::ZERO,
+            input: vec![TxIn {
+                previous_output: OutPoint::null(),
+                script_sig: ScriptBuf::from_bytes(script_sig),
+                sequence: Sequence::MAX,
+                witness: Witness::new(),
+            }],
+            output: self
+                .settlement
+                .iter()
+                .cloned()
+                .chain(std::iter::once(TxOut {
+                    value: self.coinbase_value(),
+                    script_pubkey: self.payout.clone(),
+                }))
+                .collect(),
+        }
+    }
+
+    /// A complete block (nonce 0) with the given coinbase extra nonce.
+    pub fn block(&self, extra_nonce: u64) -> Block {
+        let mut txdata = Vec::with_capacity(self.transactions.len() + 1);
+        txdata.push(self.coinbase(extra_nonce));
+        txdata.extend(self.transactions.iter().cloned());
+        let mut block = Block {
+            header: Header {
+                pure: PureHeader {
+                    version: Version::from_consensus(self.version),
+                    prev_blockhash: self.context.prev_hash,
+                    merkle_root: TxMerkleNode::all_zeros(),
+                    time: self.context.time,
+                    bits: CompactTarget::from_consensus(self.context.bits),
+                    nonce: 0,
+                },
+                auxpow: None,
+            },
+            txdata,
+        };
+        if self.has_witness() {
+            add_witness_commitment(&mut block);
+        }
+        if let Some(root) = block.compute_merkle_root() {
+            block.header.pure.merkle_root = root;
+        }
+        block
+    }
+}

@@ -1,0 +1,260 @@
+//! Consensus behaviour of a real chain database: blocks built by the template code,
+//! fed to `Chain::process_block`, with restarts, reorganisations and invalid blocks.
+
+use bitcoin::hashes::Hash;
+use bitcoin::{Amount, BlockHash, CompactTarget, ScriptBuf, TxMerkleNode};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use venture_chain::{Chain, ChainError, Clock, ProcessOutcome};
+use venture_chainspec::ChainParams;
+use venture_difficulty::BlockKind;
+use venture_mining::{solve_header, BlockTemplate, SolveOutcome};
+use venture_primitives::Block;
+
+fn dev_params() -> Arc<ChainParams> {
+    Arc::new(ChainParams::load("dev").unwrap())
+}
+
+/// A clock far enough ahead that fast-mined timestamps are never "too new".
+fn clock() -> Clock {
+    Clock::from_fn(|| 1_900_000_000)
+}
+
+fn open(params: &Arc<ChainParams>, dir: &Path) -> Chain {
+    Chain::open(params.clone(), dir, clock()).unwrap()
+}
+
+fn payout(tag: u8) -> ScriptBuf {
+    ScriptBuf::from_bytes([&[0x00, 0x14][..], &[tag; 20][..]].concat())
+}
+
+fn solve(block: &mut Block, params: &ChainParams) {
+    let target =
+        venture_pow::Target::from_bits(block.header.pure.bits.to_consensus(), &params.pow_limit)
+            .unwrap();
+    let stop = AtomicBool::new(false);
+    let (outcome, _) = solve_header(
+        &mut block.header.pure,
+        params.spec.consensus.pow,
+        &target,
+        u64::MAX,
+        &stop,
+    );
+    assert_eq!(outcome, SolveOutcome::Found);
+}
+
+/// A valid block on the current tip.
+fn next_block(chain: &Chain, tag: u8) -> Block {
+    let template = BlockTemplate::new(chain, payout(tag), BlockKind::Native).unwrap();
+    let mut block = template.block(u64::from(tag));
+    solve(&mut block, chain.params());
+    block
+}
+
+fn mine(chain: &mut Chain, n: usize, tag: u8) -> Vec<BlockHash> {
+    (0..n)
+        .map(|_| {
+            let block = next_block(chain, tag);
+            let hash = block.block_hash();
+            assert_eq!(
+                chain.process_block(block, false).unwrap(),
+                ProcessOutcome::Connected
+            );
+            hash
+        })
+        .collect()
+}
+
+/// Re-hashes after a mutation so the block still has valid proof of work and merkle root.
+fn reseal(block: &mut Block, params: &ChainParams) {
+    if let Some(root) = block.compute_merkle_root() {
+        block.header.pure.merkle_root = root;
+    }
+    block.header.pure.nonce = 0;
+    solve(block, params);
+}
+
+fn reject_reason(chain: &mut Chain, block: Block) -> &'static str {
+    match chain.process_block(block, false) {
+        Err(ChainError::Block(e)) => e.reason,
+        other => panic!("expected a block error, got {other:?}"),
+    }
+}
+
+#[test]
+fn mined_chain_survives_restart_with_same_tip_and_utxo_set() {
+    let params = dev_params();
+    let dir = tempfile::tempdir().unwrap();
+    let (tip, stats) = {
+        let mut chain = open(&params, dir.path());
+        mine(&mut chain, 200, 1);
+        assert_eq!(chain.height(), 200);
+        (chain.tip(), chain.utxo_stats().unwrap())
+    };
+    let chain = open(&params, dir.path());
+    assert_eq!(chain.tip(), tip);
+    assert_eq!(chain.utxo_stats().unwrap(), stats);
+    let faucet = params
+        .spec
+        .genesis
+        .allocations
+        .iter()
+        .map(|a| a.amount)
+        .sum::<u64>();
+    assert_eq!(
+        stats.outputs, 201,
+        "one spendable coinbase output per mined block, plus the faucet"
+    );
+    assert_eq!(
+        stats.total_amount,
+        Amount::from_sat(200 * 5_000_000_000 + faucet)
+    );
+}
+
+#[test]
+fn heavier_side_branch_wins_and_utxo_set_matches_a_fresh_replay() {
+    let params = dev_params();
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = open(&params, dir.path());
+    mine(&mut chain, 3, 1);
+    let fork_height = chain.height();
+    let old_branch = mine(&mut chain, 4, 2);
+    let old_tip = chain.tip();
+
+    // Build a longer branch from the fork point in a second database, then feed it.
+    let side_dir = tempfile::tempdir().unwrap();
+    let mut side = open(&params, side_dir.path());
+    for h in 1..=fork_height {
+        let hash = chain.index().active_at(h).unwrap();
+        let block = chain.block(&hash).unwrap().unwrap();
+        side.process_block(block, false).unwrap();
+    }
+    let new_branch = mine(&mut side, 5, 3);
+    let mut outcomes = Vec::new();
+    for hash in &new_branch {
+        let block = side.block(hash).unwrap().unwrap();
+        outcomes.push(chain.process_block(block, false).unwrap());
+    }
+    // Equal work stays on the first-seen tip; more work reorganises.
+    assert_eq!(&outcomes[..4], &[ProcessOutcome::SideChain; 4]);
+    assert_eq!(outcomes[4], ProcessOutcome::Connected);
+    assert_eq!(chain.tip(), side.tip());
+    assert_ne!(chain.tip(), old_tip);
+    for hash in &old_branch {
+        assert!(!chain.index().is_active(chain.index().get(hash).unwrap()));
+    }
+    assert_eq!(chain.utxo_stats().unwrap(), side.utxo_stats().unwrap());
+
+    // And the reorganised state persists.
+    let tip = chain.tip();
+    drop(chain);
+    let chain = open(&params, dir.path());
+    assert_eq!(chain.tip(), tip);
+    assert_eq!(chain.utxo_stats().unwrap(), side.utxo_stats().unwrap());
+}
+
+#[test]
+fn invalid_blocks_are_rejected_with_their_reason_and_change_nothing() {
+    let params = dev_params();
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = open(&params, dir.path());
+    // Above height 16 the BIP34 push is a length byte and a value byte.
+    mine(&mut chain, 20, 1);
+    let tip = chain.tip();
+    let stats = chain.utxo_stats().unwrap();
+
+    // Proof of work: bump the nonce until the hash misses the (easy) target.
+    let mut block = next_block(&chain, 9);
+    let target =
+        venture_pow::Target::from_bits(block.header.pure.bits.to_consensus(), &params.pow_limit)
+            .unwrap();
+    loop {
+        block.header.pure.nonce = block.header.pure.nonce.wrapping_add(1);
+        let bytes: [u8; 80] = bitcoin::consensus::encode::serialize(&block.header.pure)
+            .try_into()
+            .unwrap();
+        if !target.is_met_by(&params.spec.consensus.pow.hash(&bytes)) {
+            break;
+        }
+    }
+    assert_eq!(reject_reason(&mut chain, block), "high-hash");
+
+    let mut block = next_block(&chain, 9);
+    block.header.pure.bits = CompactTarget::from_consensus(0x207ffffe);
+    reseal(&mut block, &params);
+    assert_eq!(reject_reason(&mut chain, block), "bad-diffbits");
+
+    let mut block = next_block(&chain, 9);
+    block.header.pure.merkle_root = TxMerkleNode::all_zeros();
+    solve(&mut block, &params);
+    assert_eq!(reject_reason(&mut chain, block), "bad-txnmrklroot");
+
+    let mut block = next_block(&chain, 9);
+    block.header.pure.time = chain.index().median_time_past(&tip.hash).unwrap();
+    reseal(&mut block, &params);
+    assert_eq!(reject_reason(&mut chain, block), "time-too-old");
+
+    let mut block = next_block(&chain, 9);
+    block.header.pure.time = 1_900_000_000 + 7_201;
+    reseal(&mut block, &params);
+    assert_eq!(reject_reason(&mut chain, block), "time-too-new");
+
+    let mut block = next_block(&chain, 9);
+    block.txdata[0].output[0].value += Amount::from_sat(1);
+    reseal(&mut block, &params);
+    assert_eq!(reject_reason(&mut chain, block), "bad-cb-amount");
+
+    let mut block = next_block(&chain, 9);
+    let mut script = block.txdata[0].input[0].script_sig.to_bytes();
+    script[1] ^= 0x01; // the height push's value
+    block.txdata[0].input[0].script_sig = ScriptBuf::from_bytes(script);
+    reseal(&mut block, &params);
+    assert_eq!(reject_reason(&mut chain, block), "bad-cb-height");
+
+    let mut block = next_block(&chain, 9);
+    block.header.pure.prev_blockhash = BlockHash::from_byte_array([7; 32]);
+    reseal(&mut block, &params);
+    assert_eq!(reject_reason(&mut chain, block), "prev-blk-not-found");
+
+    assert_eq!(chain.tip(), tip);
+    assert_eq!(chain.utxo_stats().unwrap(), stats);
+    // The chain still accepts the honest next block.
+    mine(&mut chain, 1, 1);
+}
+
+#[test]
+fn orphans_connect_when_their_parent_arrives() {
+    let params = dev_params();
+    let source_dir = tempfile::tempdir().unwrap();
+    let mut source = open(&params, source_dir.path());
+    let hashes = mine(&mut source, 20, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = open(&params, dir.path());
+    for hash in hashes.iter().rev() {
+        let block = source.block(hash).unwrap().unwrap();
+        let outcome = chain.process_block(block, true).unwrap();
+        if hash == &hashes[0] {
+            assert_eq!(outcome, ProcessOutcome::Connected);
+        } else {
+            assert_eq!(outcome, ProcessOutcome::Orphan);
+        }
+    }
+    assert_eq!(chain.tip(), source.tip());
+    assert_eq!(chain.orphan_count(), 0);
+    assert_eq!(chain.utxo_stats().unwrap(), source.utxo_stats().unwrap());
+}
+
+#[test]
+fn a_data_directory_refuses_another_spec() {
+    let params = dev_params();
+    let dir = tempfile::tempdir().unwrap();
+    drop(open(&params, dir.path()));
+    let mut other = params.spec.clone();
+    other.genesis.message = "another chain".into();
+    other.genesis.nonce = None;
+    other.genesis.hash = None;
+    let other = Arc::new(ChainParams::from_spec(other).unwrap());
+    let err = Chain::open(other, dir.path(), clock()).unwrap_err();
+    assert!(err.to_string().contains("spec hash"), "{err}");
+}
