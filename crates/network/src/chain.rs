@@ -1,0 +1,103 @@
+//! [`ChainAccess`]: what the network needs from the chain, in our own types.
+//!
+//! The methods block (they take the chain's lock and may read the database). The
+//! service never calls them on its event loop: reads run on tokio's blocking pool and
+//! writes run one at a time, in arrival order, on a dedicated worker.
+
+use bitcoin::BlockHash;
+use venture_primitives::{Block, Header};
+
+/// A snapshot of the local chain, sent to peers in status messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainStatus {
+    pub genesis: BlockHash,
+    /// The active chain's tip.
+    pub best_hash: BlockHash,
+    pub best_height: u32,
+    /// Total work of the active chain, 32 bytes big-endian (so byte order is numeric
+    /// order).
+    pub best_work: [u8; 32],
+    /// The valid header with the most work (ahead of `best_*` while blocks are missing).
+    pub header_height: u32,
+    pub header_work: [u8; 32],
+}
+
+/// Why headers or a block were refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Bitcoin Core's short reason code (`high-hash`, `bad-txnmrklroot`, ...).
+    pub reason: String,
+    /// Whether the peer that sent the data should be penalised: true for consensus
+    /// failures and for data the sender made up or mangled (a proof of work that fails,
+    /// transactions that do not match the merkle root), false only for what an honest
+    /// peer can send (a time too far in the future, an unknown parent). A block refused
+    /// without penalty is not downloaded again for a while.
+    pub penalise: bool,
+}
+
+/// What became of a block handed to [`ChainAccess::submit_block`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockVerdict {
+    /// Valid and now the tip of the active chain.
+    NewTip,
+    /// Valid and stored on a branch with no more work than the active chain (or its
+    /// header was known and its ancestors' data is still missing).
+    SideChain,
+    /// Already known.
+    Duplicate,
+    /// Its parent is unknown; kept until the parent arrives.
+    Orphan,
+    /// Refused.
+    Rejected(Rejection),
+}
+
+/// What became of a transaction handed to [`ChainAccess::submit_transaction`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxVerdict {
+    /// Valid and now in the mempool: relay it.
+    Accepted,
+    /// Already in the mempool or confirmed, or not relayable here (e.g. a missing
+    /// parent): do not relay, do not blame.
+    Ignored,
+    /// Refused; `penalise` says whether the sender is to blame.
+    Rejected(Rejection),
+}
+
+/// The chain as the network sees it. Implemented by the node over `venture_chain::Chain`
+/// (and by tests over an in-memory chain). Storage failures are the implementation's to
+/// log; a read that fails answers as "nothing".
+pub trait ChainAccess: Send + Sync + 'static {
+    /// The current status.
+    fn status(&self) -> ChainStatus;
+
+    /// A block locator for the best header: hashes from it back to genesis, dense near
+    /// the top and exponentially sparse below (Bitcoin's `CBlockLocator`).
+    fn locator(&self) -> Vec<BlockHash>;
+
+    /// Headers of the active chain after the first locator hash on it (or after genesis),
+    /// at most `max`.
+    fn headers_after(&self, locator: &[BlockHash], max: usize) -> Vec<Header>;
+
+    /// The consensus-serialized block, if stored.
+    fn block_bytes(&self, hash: &BlockHash) -> Option<Vec<u8>>;
+
+    /// Accepts headers ahead of their blocks; returns how many were new. Headers before
+    /// a bad one may be kept.
+    fn submit_headers(&self, headers: Vec<Header>) -> Result<usize, Rejection>;
+
+    /// Validates and stores a block.
+    fn submit_block(&self, block: Block) -> BlockVerdict;
+
+    /// Blocks of the best header chain whose data is missing, lowest first, at most `max`.
+    fn missing_blocks(&self, max: usize) -> Vec<BlockHash>;
+
+    /// Tells the chain whether the node is catching up with the network.
+    fn set_initial_download(&self, value: bool);
+
+    /// Offers a gossiped transaction to the mempool. Nodes without a mempool ignore
+    /// transactions, so they are neither relayed nor held against the sender.
+    fn submit_transaction(&self, tx: bitcoin::Transaction) -> TxVerdict {
+        let _ = tx;
+        TxVerdict::Ignored
+    }
+}

@@ -1,0 +1,137 @@
+//! Headers-first sync.
+//!
+//! Status messages tell us each peer's best work. When a peer has more than our best
+//! header, we ask it (one peer at a time) for headers after our locator, hand them to
+//! the chain, and repeat from the last one received until it has nothing more.
+
+use super::Service;
+use crate::limits::{MAX_HEADERS_PER_RESPONSE, MAX_LOCATOR_HASHES};
+use crate::message::SyncRequest;
+use crate::scoring::Misbehaviour;
+use crate::sync::Outstanding;
+use crate::worker::{self, ChainEvent, Job};
+use crate::{ChainStatus, Rejection};
+use bitcoin::BlockHash;
+use libp2p::PeerId;
+use tracing::debug;
+
+impl Service {
+    /// Re-evaluates everything that depends on our chain or peers' claims.
+    pub(super) fn after_chain_change(&mut self) {
+        self.maybe_start_header_sync();
+        self.schedule_downloads();
+        self.update_initial_download();
+    }
+
+    fn maybe_start_header_sync(&mut self) {
+        if self.sync.header_peer.is_some() {
+            return;
+        }
+        let ours = self.sync.local.header_work;
+        let best = self
+            .peers
+            .ready()
+            .filter(|(_, p)| p.claims_more_work_than(&ours))
+            .filter_map(|(id, p)| p.status.as_ref().map(|s| (s.best_work, *id)))
+            .max();
+        let Some((_, peer)) = best else { return };
+        self.sync.header_peer = Some(peer);
+        debug!(%peer, "starting header sync");
+        worker::query(&self.chain, &self.chain_tx, move |chain| {
+            ChainEvent::Locator {
+                peer,
+                locator: chain.locator(),
+            }
+        });
+    }
+
+    /// Sends a header request, if `peer` is still the one we sync headers from.
+    pub(super) fn request_headers(&mut self, peer: PeerId, mut locator: Vec<BlockHash>) {
+        if self.sync.header_peer != Some(peer) || !self.peers.get(&peer).is_some_and(|p| p.ready) {
+            if self.sync.header_peer == Some(peer) {
+                self.sync.header_peer = None;
+            }
+            return;
+        }
+        locator.truncate(MAX_LOCATOR_HASHES);
+        let request = SyncRequest::GetHeaders {
+            locator,
+            max: MAX_HEADERS_PER_RESPONSE as u32,
+        };
+        self.send(peer, request, Outstanding::Headers);
+    }
+
+    pub(super) fn on_headers(&mut self, peer: PeerId, headers: Vec<crate::Header>) {
+        if headers.is_empty() {
+            // Nothing after our locator: its claim of more work is stale (or false).
+            if let Some(entry) = self.peers.get_mut(&peer) {
+                entry.exhausted_work = entry.status.as_ref().map(|s| s.best_work);
+            }
+            if self.sync.header_peer == Some(peer) {
+                self.sync.header_peer = None;
+            }
+            self.after_chain_change();
+            return;
+        }
+        // The worker's queue keeps submissions in order; the next request waits for the
+        // verdict, whose locator continues from the last header.
+        let _ = self.worker.sync.send(Job::Headers { peer, headers });
+    }
+
+    pub(super) fn on_headers_done(
+        &mut self,
+        peer: PeerId,
+        received: usize,
+        last: Option<BlockHash>,
+        result: Result<usize, Rejection>,
+        status: ChainStatus,
+        locator: Vec<BlockHash>,
+    ) {
+        self.sync.local = status;
+        let syncing_from_peer = self.sync.header_peer == Some(peer);
+        match result {
+            Ok(added) => {
+                debug!(%peer, received, added, height = self.sync.local.header_height, "headers accepted");
+                let header_height = self.sync.local.header_height;
+                let claimed = match self.peers.get_mut(&peer) {
+                    Some(entry) => {
+                        let claim = entry.status.as_ref().map(|s| (s.best_height, s.best_work));
+                        entry.synced_headers =
+                            Some(claim.map_or(header_height, |(h, _)| h.min(header_height)));
+                        claim.map(|(_, work)| work)
+                    }
+                    None => None,
+                };
+                let more = received >= MAX_HEADERS_PER_RESPONSE
+                    || claimed.is_some_and(|work| work > self.sync.local.header_work);
+                if syncing_from_peer && more {
+                    // Continue from what it sent, so a fork lighter than our best header
+                    // is still followed to its end.
+                    let mut next = Vec::with_capacity(locator.len() + 1);
+                    next.extend(last);
+                    next.extend(locator);
+                    self.request_headers(peer, next);
+                } else if syncing_from_peer {
+                    self.sync.header_peer = None;
+                }
+                self.request_missing();
+            }
+            Err(rejection) => {
+                if syncing_from_peer {
+                    self.sync.header_peer = None;
+                }
+                if let Some(entry) = self.peers.get_mut(&peer) {
+                    entry.exhausted_work = entry.status.as_ref().map(|s| s.best_work);
+                }
+                if rejection.penalise {
+                    self.misbehave(peer, Misbehaviour::InvalidHeaders);
+                } else if rejection.reason == "prev-blk-not-found" {
+                    self.misbehave(peer, Misbehaviour::UnconnectedHeaders);
+                } else {
+                    debug!(%peer, reason = %rejection.reason, "headers not accepted");
+                }
+            }
+        }
+        self.after_chain_change();
+    }
+}

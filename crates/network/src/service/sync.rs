@@ -1,0 +1,203 @@
+//! The sync protocol's plumbing: our requests and their bookkeeping, peers' requests,
+//! and status exchange. Headers-first sync is in `headers`, block download in
+//! `blocks`.
+
+use super::Service;
+use crate::codec::is_bad_data;
+use crate::limits::{MAX_INBOUND_REQUESTS_PER_PEER, MAX_SERVING};
+use crate::message::{StatusMessage, SyncRequest, SyncResponse};
+use crate::scoring::Misbehaviour;
+use crate::sync::Outstanding;
+use crate::worker::{self, status_message, ChainEvent};
+use libp2p::request_response::{self, OutboundRequestId};
+use libp2p::PeerId;
+use std::time::Instant;
+use tracing::debug;
+
+impl Service {
+    pub(super) fn send(
+        &mut self,
+        peer: PeerId,
+        request: SyncRequest,
+        what: Outstanding,
+    ) -> OutboundRequestId {
+        let id = self.swarm.behaviour_mut().sync.send_request(&peer, request);
+        self.sync.requests.insert(id, (peer, what));
+        if let Some(entry) = self.peers.get_mut(&peer) {
+            entry.requests_out += 1;
+        }
+        id
+    }
+
+    /// Removes an open request; returns what it was for.
+    fn close_request(&mut self, id: OutboundRequestId) -> Option<(PeerId, Outstanding)> {
+        let (peer, what) = self.sync.requests.remove(&id)?;
+        if let Some(entry) = self.peers.get_mut(&peer) {
+            entry.requests_out = entry.requests_out.saturating_sub(1);
+            if matches!(what, Outstanding::Status) {
+                entry.status_in_flight = false;
+            }
+        }
+        Some((peer, what))
+    }
+
+    /// A request ended without a usable answer: give its work to others.
+    pub(super) fn request_failed(&mut self, id: OutboundRequestId) {
+        match self.close_request(id) {
+            Some((_, Outstanding::Blocks(hashes))) => self.sync.requeue(&hashes),
+            Some((peer, Outstanding::Headers)) if self.sync.header_peer == Some(peer) => {
+                self.sync.header_peer = None;
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn request_status(&mut self, peer: PeerId) {
+        let Some(entry) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        if !entry.ready || entry.status_in_flight {
+            return;
+        }
+        entry.status_in_flight = true;
+        let status = status_message(&self.sync.local);
+        self.send(peer, SyncRequest::Status(status), Outstanding::Status);
+    }
+
+    /// Asks every peer for its status once per status interval.
+    pub(super) fn refresh_statuses(&mut self) {
+        let interval = self.config.status_interval;
+        let due: Vec<PeerId> = self
+            .peers
+            .ready()
+            .filter(|(_, p)| !p.status_in_flight)
+            .filter(|(_, p)| {
+                p.status.is_none() || p.last_status_at.is_none_or(|at| at.elapsed() >= interval)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for peer in due {
+            self.request_status(peer);
+        }
+    }
+
+    pub(super) fn on_sync_event(
+        &mut self,
+        event: request_response::Event<SyncRequest, SyncResponse>,
+    ) {
+        use request_response::{Event, Message};
+        match event {
+            Event::Message {
+                peer,
+                message:
+                    Message::Request {
+                        request, channel, ..
+                    },
+                ..
+            } => self.on_request(peer, request, channel),
+            Event::Message {
+                peer,
+                message:
+                    Message::Response {
+                        request_id,
+                        response,
+                    },
+                ..
+            } => self.on_response(peer, request_id, response),
+            Event::OutboundFailure {
+                peer,
+                request_id,
+                error,
+                ..
+            } => {
+                debug!(%peer, "sync request failed: {error}");
+                self.request_failed(request_id);
+                if let request_response::OutboundFailure::Io(e) = &error {
+                    if is_bad_data(e) {
+                        self.misbehave(peer, Misbehaviour::Undecodable);
+                    }
+                }
+                self.schedule_downloads();
+            }
+            Event::InboundFailure { peer, error, .. } => {
+                debug!(%peer, "answering a sync request failed: {error}");
+                if let request_response::InboundFailure::Io(e) = &error {
+                    if is_bad_data(e) {
+                        self.misbehave(peer, Misbehaviour::Undecodable);
+                    }
+                }
+            }
+            Event::ResponseSent { .. } => {}
+        }
+    }
+
+    fn on_request(
+        &mut self,
+        peer: PeerId,
+        request: SyncRequest,
+        channel: request_response::ResponseChannel<SyncResponse>,
+    ) {
+        if let SyncRequest::Status(status) = &request {
+            self.on_status(peer, status.clone());
+        }
+        let Some(entry) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        if entry.serving >= MAX_INBOUND_REQUESTS_PER_PEER {
+            self.misbehave(peer, Misbehaviour::RequestFlood);
+            return;
+        }
+        if self.serving >= MAX_SERVING {
+            debug!(%peer, "too busy to answer a sync request");
+            return;
+        }
+        entry.serving += 1;
+        self.serving += 1;
+        worker::query(&self.chain, &self.chain_tx, move |chain| {
+            ChainEvent::Served {
+                peer,
+                channel,
+                response: worker::serve(chain, request),
+            }
+        });
+    }
+
+    fn on_response(&mut self, peer: PeerId, id: OutboundRequestId, response: SyncResponse) {
+        let Some((_, what)) = self.close_request(id) else {
+            return;
+        };
+        match (what, response) {
+            (Outstanding::Status, SyncResponse::Status(status)) => self.on_status(peer, status),
+            (Outstanding::Headers, SyncResponse::Headers(headers)) => {
+                self.on_headers(peer, headers)
+            }
+            (Outstanding::Blocks(hashes), SyncResponse::Blocks(blocks)) => {
+                self.on_blocks(peer, hashes, blocks)
+            }
+            (what, _) => {
+                // An answer of the wrong kind: junk.
+                if let Outstanding::Blocks(hashes) = &what {
+                    self.sync.requeue(hashes);
+                }
+                if matches!(what, Outstanding::Headers) && self.sync.header_peer == Some(peer) {
+                    self.sync.header_peer = None;
+                }
+                self.misbehave(peer, Misbehaviour::Undecodable);
+            }
+        }
+    }
+
+    pub(super) fn on_status(&mut self, peer: PeerId, status: StatusMessage) {
+        if status.genesis != self.config.genesis {
+            self.misbehave(peer, Misbehaviour::WrongGenesis);
+            return;
+        }
+        let Some(entry) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        entry.starting_height.get_or_insert(status.best_height);
+        entry.last_status_at = Some(Instant::now());
+        entry.status = Some(status);
+        self.after_chain_change();
+    }
+}

@@ -1,0 +1,255 @@
+//! Calls into [`ChainAccess`], off the event loop.
+//!
+//! Writes (headers, blocks, the initial-download flag) go to one worker that runs them
+//! one at a time on the blocking pool, gossip first: a gossiped block is news that
+//! peers wait for, a downloaded block is history. Reads (serving peers, locators, the
+//! download queue) run as independent blocking tasks. Every result comes back to the
+//! event loop as a [`ChainEvent`].
+
+use crate::limits::{MAX_HEADERS_PER_RESPONSE, RESPONSE_SOFT_BYTES};
+use crate::message::{StatusMessage, SyncRequest, SyncResponse};
+use crate::{BlockVerdict, ChainAccess, ChainStatus, Rejection};
+use bitcoin::consensus::encode;
+use bitcoin::BlockHash;
+use libp2p::request_response::ResponseChannel;
+use libp2p::{gossipsub::MessageId, PeerId};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tracing::error;
+use venture_primitives::{Block, Header};
+
+/// Where a block came from, so its verdict reaches the right place.
+#[derive(Debug, Clone)]
+pub(crate) enum Origin {
+    Gossip {
+        message_id: MessageId,
+        source: PeerId,
+    },
+    Sync {
+        peer: PeerId,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) enum Job {
+    Headers {
+        peer: PeerId,
+        headers: Vec<Header>,
+    },
+    Block {
+        origin: Origin,
+        hash: BlockHash,
+        bytes: Vec<u8>,
+    },
+    SetInitialDownload(bool),
+    Transaction {
+        message_id: MessageId,
+        source: PeerId,
+        bytes: Vec<u8>,
+    },
+}
+
+/// A block's fate: the chain's verdict, or that its bytes were not a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Chain(BlockVerdict),
+    Undecodable(String),
+}
+
+#[derive(Debug)]
+pub(crate) enum ChainEvent {
+    HeadersDone {
+        peer: PeerId,
+        received: usize,
+        last: Option<BlockHash>,
+        result: Result<usize, Rejection>,
+        status: ChainStatus,
+        locator: Vec<BlockHash>,
+    },
+    BlockDone {
+        origin: Origin,
+        hash: BlockHash,
+        size: usize,
+        verdict: Verdict,
+        status: ChainStatus,
+    },
+    Served {
+        peer: PeerId,
+        channel: ResponseChannel<SyncResponse>,
+        response: SyncResponse,
+    },
+    Locator {
+        peer: PeerId,
+        locator: Vec<BlockHash>,
+    },
+    Missing(Vec<BlockHash>),
+    Status(ChainStatus),
+    TxDone {
+        message_id: MessageId,
+        source: PeerId,
+        /// `None` when the bytes were not a transaction.
+        verdict: Option<crate::TxVerdict>,
+    },
+}
+
+pub(crate) fn status_message(status: &ChainStatus) -> StatusMessage {
+    StatusMessage {
+        genesis: status.genesis,
+        best_hash: status.best_hash,
+        best_height: status.best_height,
+        best_work: status.best_work,
+    }
+}
+
+/// The sender side of the write worker.
+pub(crate) struct Worker {
+    pub gossip: mpsc::Sender<Job>,
+    pub sync: mpsc::UnboundedSender<Job>,
+}
+
+impl Worker {
+    pub fn spawn(chain: Arc<dyn ChainAccess>, events: mpsc::UnboundedSender<ChainEvent>) -> Worker {
+        let (gossip, gossip_rx) = mpsc::channel(crate::limits::MAX_GOSSIP_QUEUE);
+        let (sync, sync_rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(chain, gossip_rx, sync_rx, events));
+        Worker { gossip, sync }
+    }
+}
+
+async fn run(
+    chain: Arc<dyn ChainAccess>,
+    mut gossip: mpsc::Receiver<Job>,
+    mut sync: mpsc::UnboundedReceiver<Job>,
+    events: mpsc::UnboundedSender<ChainEvent>,
+) {
+    loop {
+        let job = tokio::select! {
+            biased;
+            Some(job) = gossip.recv() => job,
+            Some(job) = sync.recv() => job,
+            else => break,
+        };
+        let chain = chain.clone();
+        match tokio::task::spawn_blocking(move || execute(chain.as_ref(), job)).await {
+            Ok(Some(event)) => {
+                if events.send(event).is_err() {
+                    break;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => error!("chain call failed: {e}"),
+        }
+    }
+}
+
+fn execute(chain: &dyn ChainAccess, job: Job) -> Option<ChainEvent> {
+    match job {
+        Job::Headers { peer, headers } => {
+            let received = headers.len();
+            let last = headers.last().map(Header::block_hash);
+            let result = chain.submit_headers(headers);
+            Some(ChainEvent::HeadersDone {
+                peer,
+                received,
+                last,
+                result,
+                status: chain.status(),
+                locator: chain.locator(),
+            })
+        }
+        Job::Block {
+            origin,
+            hash,
+            bytes,
+        } => {
+            let size = bytes.len();
+            let verdict = match encode::deserialize::<Block>(&bytes) {
+                Ok(block) => Verdict::Chain(chain.submit_block(block)),
+                Err(e) => Verdict::Undecodable(e.to_string()),
+            };
+            Some(ChainEvent::BlockDone {
+                origin,
+                hash,
+                size,
+                verdict,
+                status: chain.status(),
+            })
+        }
+        Job::SetInitialDownload(value) => {
+            chain.set_initial_download(value);
+            None
+        }
+        Job::Transaction {
+            message_id,
+            source,
+            bytes,
+        } => {
+            let verdict = encode::deserialize::<bitcoin::Transaction>(&bytes)
+                .ok()
+                .map(|tx| chain.submit_transaction(tx));
+            Some(ChainEvent::TxDone {
+                message_id,
+                source,
+                verdict,
+            })
+        }
+    }
+}
+
+/// Runs a read on the blocking pool and sends its event back.
+pub(crate) fn query<F>(
+    chain: &Arc<dyn ChainAccess>,
+    events: &mpsc::UnboundedSender<ChainEvent>,
+    read: F,
+) where
+    F: FnOnce(&dyn ChainAccess) -> ChainEvent + Send + 'static,
+{
+    let chain = chain.clone();
+    let events = events.clone();
+    tokio::spawn(async move {
+        match tokio::task::spawn_blocking(move || read(chain.as_ref())).await {
+            Ok(event) => {
+                let _ = events.send(event);
+            }
+            Err(e) => error!("chain read failed: {e}"),
+        }
+    });
+}
+
+/// The answer to a peer's request.
+pub(crate) fn serve(chain: &dyn ChainAccess, request: SyncRequest) -> SyncResponse {
+    match request {
+        SyncRequest::Status(_) => SyncResponse::Status(status_message(&chain.status())),
+        SyncRequest::GetHeaders { locator, max } => {
+            let max = (max as usize).min(MAX_HEADERS_PER_RESPONSE);
+            let mut headers = chain.headers_after(&locator, max);
+            headers.truncate(max);
+            let mut total = 0;
+            let keep = headers
+                .iter()
+                .take_while(|header| {
+                    let fits = total < RESPONSE_SOFT_BYTES;
+                    total += encode::serialize(*header).len();
+                    fits
+                })
+                .count();
+            headers.truncate(keep);
+            SyncResponse::Headers(headers)
+        }
+        SyncRequest::GetBlocks(hashes) => {
+            let mut blocks = Vec::new();
+            let mut total = 0;
+            for hash in hashes {
+                if total >= RESPONSE_SOFT_BYTES {
+                    break;
+                }
+                let Some(bytes) = chain.block_bytes(&hash) else {
+                    break;
+                };
+                total += bytes.len();
+                blocks.push(bytes);
+            }
+            SyncResponse::Blocks(blocks)
+        }
+    }
+}
