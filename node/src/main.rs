@@ -1,1 +1,29 @@
-fn main() {}
+//! `ventured`: the Venture node.
+//!
+//! Runs a merge-mined proof-of-work chain from a chain spec: RocksDB storage, the
+//! JSON-RPC server, the built-in miner; plus the founder, tester and operator tools
+//! (`build-spec`, `init`, `purge-chain`, `export-blocks`, `import-blocks`, …). This crate
+//! only parses the command line and wires the library crates together.
+
+mod blocks_file;
+mod cli;
+mod commands;
+mod datadir;
+mod dev_account;
+mod logging;
+mod network_adapter;
+mod service;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    logging::init(cli.log.as_deref());
+    match commands::dispatch(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! The command line.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ventured",
+    version,
+    about = "The Venture node: merge-mined proof-of-work chains from a chain spec"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Run the built-in development chain on a throw-away data directory, mining.
+    #[arg(long, global = true)]
+    pub dev: bool,
+
+    /// Log filter, e.g. `info` or `venture_chain=debug,info` (default: RUST_LOG or info).
+    #[arg(long, global = true)]
+    pub log: Option<String>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a node (the default when no command is given).
+    Run(RunArgs),
+    /// Create the data directory and the genesis block, then exit.
+    Init(ChainArgs),
+    /// Print the resolved chain spec with the genesis block mined and its hash filled in.
+    BuildSpec(BuildSpecArgs),
+    /// Delete the chain database of a data directory.
+    PurgeChain(PurgeArgs),
+    /// Write the active chain's blocks to a file.
+    ExportBlocks(ExportArgs),
+    /// Validate and import blocks from a file written by export-blocks.
+    ImportBlocks(ImportArgs),
+    /// Difficulty algorithms: replay published vectors, simulate hash-rate scenarios.
+    #[command(subcommand)]
+    Difficulty(DifficultyCommand),
+    /// Merged mining: verify AuxPoW headers and published vectors.
+    #[command(subcommand)]
+    Auxpow(AuxpowCommand),
+    /// The node's peer-to-peer key.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Keys, addresses and payments, through the node of a data directory.
+    Wallet(WalletArgs),
+    /// Founders' tools: scaffold a chain, write and verify its launch manifest.
+    #[command(subcommand)]
+    Launch(LaunchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LaunchCommand {
+    /// Scaffold a new chain's spec, ready to edit and run.
+    New(NewChainArgs),
+    /// Write the launch manifest (JSON) of a spec and print a summary.
+    Manifest(ManifestArgs),
+    /// Check a spec, and optionally a running node, against a manifest.
+    Verify(VerifyManifestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewChainArgs {
+    /// The chain's name, e.g. "Acme Coin".
+    #[arg(long)]
+    pub name: String,
+    /// Its ticker, 2 to 8 letters or digits; its lower case is the address prefix.
+    #[arg(long)]
+    pub ticker: String,
+    /// The parent chain whose miners merge-mine it: bitcoin (SHA-256d) or litecoin (scrypt).
+    #[arg(long, default_value = "bitcoin")]
+    pub parent: String,
+    /// Output file (default: <id>.toml).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the output file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestArgs {
+    /// Built-in chain name or spec file.
+    #[arg(long)]
+    pub chain: String,
+    /// Output file (default: <id>-manifest.json).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyManifestArgs {
+    /// The manifest to check against.
+    pub manifest: PathBuf,
+    /// Built-in chain name or spec file.
+    #[arg(long)]
+    pub chain: String,
+    /// Also check the node running with this data directory.
+    #[arg(long)]
+    pub datadir: Option<PathBuf>,
+    /// That node's RPC address (default: DATADIR/rpc.addr).
+    #[arg(long = "rpc-url", value_name = "HOST:PORT")]
+    pub rpc_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WalletArgs {
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    #[command(flatten)]
+    pub rpc: crate::commands::RpcTarget,
+    #[command(subcommand)]
+    pub command: crate::commands::WalletCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Print the peer id of the data directory's node key (created if missing).
+    PeerId(ChainArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DifficultyCommand {
+    /// Recompute every expected value in vector files (BCHN ASERT runs, the JSON files
+    /// of Bitcoin, Dogecoin, LWMA and Zcash vectors; directories are searched).
+    Replay {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Seeded Monte-Carlo run of an algorithm; writes PREFIX.csv and PREFIX.svg.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Take the algorithm and consensus values from this spec (built-in name or file).
+    #[arg(long, conflicts_with = "algorithm")]
+    pub chain: Option<String>,
+    /// Algorithm name (fixed, bitcoin, asert, lwma, digishield, dogecoin_retarget, zcash).
+    #[arg(long, required_unless_present = "chain")]
+    pub algorithm: Option<String>,
+    /// Algorithm parameter as in a spec's [difficulty] table, e.g. `half_life=3600`.
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Intended seconds between blocks (with --algorithm).
+    #[arg(long, default_value_t = 600)]
+    pub target_spacing: u32,
+    /// constant, step, on-off (profit-switching merge-miners), on-off-duty, oscillating.
+    #[arg(long, default_value = "on-off")]
+    pub scenario: String,
+    /// Hash-rate factor of the step or of the on-off miners.
+    #[arg(long, default_value_t = 20.0)]
+    pub factor: f64,
+    /// Block at which the step happens.
+    #[arg(long, default_value_t = 500)]
+    pub at_block: u32,
+    #[arg(long, default_value_t = 3000)]
+    pub blocks: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output prefix: PREFIX.csv and PREFIX.svg are written.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuxpowCommand {
+    /// Run the full check over AuxPoW vector files (JSON and bulk .tsv.gz; directories
+    /// are searched), or decode one header with --hex.
+    Verify(AuxpowVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuxpowVerifyArgs {
+    #[arg(required_unless_present = "hex")]
+    pub files: Vec<PathBuf>,
+    /// One header (80 bytes, then its AuxPoW if flagged) in hex; prints its fields.
+    #[arg(long, conflicts_with = "files")]
+    pub hex: Option<String>,
+    /// Our chain id, for --hex.
+    #[arg(long, default_value_t = 1)]
+    pub chain_id: i32,
+    /// Parent proof of work, for --hex.
+    #[arg(long, default_value = "sha256d")]
+    pub parent_pow: String,
+}
+
+/// Which chain, and where its data lives.
+#[derive(Debug, Clone, Args)]
+pub struct ChainArgs {
+    /// Built-in chain name (`dev`) or path to a chain spec TOML file.
+    #[arg(long, default_value = "dev")]
+    pub chain: String,
+    /// Data directory (default: ~/.venture/<chain id>).
+    #[arg(long)]
+    pub datadir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Use a temporary data directory, deleted at exit.
+    #[arg(long)]
+    pub tmp: bool,
+    /// JSON-RPC port (default: the spec's; 0 picks a free one).
+    #[arg(long)]
+    pub rpc_port: Option<u16>,
+    /// Address the JSON-RPC server binds to. Anything but loopback exposes the node.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub rpc_bind: IpAddr,
+    /// JSON-RPC user (with --rpc-password); cookie auth stays available.
+    #[arg(long, requires = "rpc_password")]
+    pub rpc_user: Option<String>,
+    /// JSON-RPC password.
+    #[arg(long, requires = "rpc_user")]
+    pub rpc_password: Option<String>,
+    /// Run the built-in CPU miner.
+    #[arg(long)]
+    pub mine: bool,
+    /// Address the miner pays (default on development chains: the dev account).
+    #[arg(long)]
+    pub mine_address: Option<String>,
+    /// Miner threads.
+    #[arg(long, default_value_t = 1)]
+    pub mine_threads: usize,
+    /// Where the peer-to-peer layer listens (repeatable), e.g. `/ip4/127.0.0.1/tcp/0`
+    /// (default: all interfaces on the spec's p2p port).
+    #[arg(long = "p2p-listen", value_name = "MULTIADDR")]
+    pub p2p_listen: Vec<String>,
+    /// A peer to connect to and stay connected with (repeatable), besides the spec's
+    /// bootnodes.
+    #[arg(long = "bootnode", value_name = "MULTIADDR")]
+    pub bootnodes: Vec<String>,
+    /// Turn local-network discovery (mDNS) off; it is on by default on development chains.
+    #[arg(long, conflicts_with = "mdns")]
+    pub no_mdns: bool,
+    /// Turn local-network discovery (mDNS) on, whatever the chain.
+    #[arg(long)]
+    pub mdns: bool,
+    /// Keep an index of all confirmed transactions (for getrawtransaction).
+    #[arg(long)]
+    pub txindex: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildSpecArgs {
+    /// Built-in chain name (`dev`) or path to a chain spec TOML file.
+    #[arg(long, default_value = "dev")]
+    pub chain: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Do not ask for confirmation.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// First height to export (default: 1; the genesis block is implied by the spec).
+    #[arg(long, default_value_t = 1)]
+    pub from: u32,
+    /// Last height to export (default: the tip).
+    #[arg(long)]
+    pub to: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// File written by export-blocks.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// No progress bar (for logs and scripts).
+    #[arg(long)]
+    pub quiet: bool,
+}

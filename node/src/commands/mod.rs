@@ -1,0 +1,32 @@
+//! One module per group of subcommands.
+
+mod blocks;
+mod chain_data;
+mod lab;
+mod launch;
+pub(crate) mod wallet;
+
+pub use wallet::{RpcTarget, WalletCommand};
+
+use crate::cli::{Cli, Command};
+use anyhow::Result;
+use std::process::ExitCode;
+
+/// Runs the command the user asked for.
+pub fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let dev = cli.dev;
+    match cli.command {
+        None => crate::service::run(cli.run, dev),
+        Some(Command::Run(args)) => crate::service::run(args, dev),
+        Some(Command::Init(args)) => chain_data::init(&args),
+        Some(Command::BuildSpec(args)) => chain_data::build_spec(&args),
+        Some(Command::PurgeChain(args)) => chain_data::purge(&args),
+        Some(Command::ExportBlocks(args)) => blocks::export(&args),
+        Some(Command::ImportBlocks(args)) => blocks::import(&args),
+        Some(Command::Difficulty(command)) => lab::difficulty(command),
+        Some(Command::Auxpow(command)) => lab::auxpow(command),
+        Some(Command::Key(crate::cli::KeyCommand::PeerId(args))) => chain_data::peer_id(&args),
+        Some(Command::Wallet(args)) => wallet::run(args.command, &args.chain, &args.rpc),
+        Some(Command::Launch(command)) => launch::run(command),
+    }
+}

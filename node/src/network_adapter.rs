@@ -1,0 +1,137 @@
+//! The network's view of the chain: `venture_network::ChainAccess` over the shared
+//! `Chain` (Grin's adapter pattern: the network crate knows nothing of consensus).
+
+use bitcoin::BlockHash;
+use bitcoin::Transaction;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tracing::warn;
+use venture_chain::{BlockError, Chain, ChainError, ProcessOutcome};
+use venture_mempool::SharedMempool;
+use venture_network::{BlockVerdict, ChainAccess, ChainStatus, Rejection, TxVerdict};
+use venture_primitives::{Block, Header};
+
+pub struct ChainAdapter {
+    chain: Arc<Mutex<Chain>>,
+    mempool: SharedMempool,
+}
+
+impl ChainAdapter {
+    pub fn new(chain: Arc<Mutex<Chain>>, mempool: SharedMempool) -> ChainAdapter {
+        ChainAdapter { chain, mempool }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Chain> {
+        // A poisoned lock means a panic elsewhere already broke the node; keep serving
+        // what the state says rather than panicking the network task too.
+        self.chain
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Whether a peer that sent data failing with `error` should be penalised: everything
+/// but failures that time, or a missing parent, can explain.
+fn rejection(error: ChainError) -> Rejection {
+    match error {
+        ChainError::Block(BlockError { reason, detail, .. }) => Rejection {
+            penalise: !matches!(reason, "time-too-new" | "prev-blk-not-found"),
+            reason: format!("{reason}: {detail}"),
+        },
+        other => {
+            warn!("chain error while handling peer data: {other}");
+            Rejection {
+                reason: other.to_string(),
+                penalise: false,
+            }
+        }
+    }
+}
+
+impl ChainAccess for ChainAdapter {
+    fn status(&self) -> ChainStatus {
+        let chain = self.lock();
+        let tip = chain.tip();
+        let best_header = chain.index().best_header();
+        ChainStatus {
+            genesis: chain.params().genesis_hash,
+            best_hash: tip.hash,
+            best_height: tip.height,
+            best_work: tip.chain_work.to_be_bytes(),
+            header_height: best_header.map_or(tip.height, |e| e.height),
+            header_work: best_header
+                .map_or(tip.chain_work, |e| e.chain_work)
+                .to_be_bytes(),
+        }
+    }
+
+    fn locator(&self) -> Vec<BlockHash> {
+        let chain = self.lock();
+        let from = chain
+            .index()
+            .best_header()
+            .map(|e| e.hash)
+            .unwrap_or(chain.tip().hash);
+        chain.index().locator(&from)
+    }
+
+    fn headers_after(&self, locator: &[BlockHash], max: usize) -> Vec<Header> {
+        self.lock().headers_after(locator, max).unwrap_or_else(|e| {
+            warn!("cannot serve headers: {e}");
+            Vec::new()
+        })
+    }
+
+    fn block_bytes(&self, hash: &BlockHash) -> Option<Vec<u8>> {
+        self.lock().store().block_bytes(hash).ok().flatten()
+    }
+
+    fn submit_headers(&self, headers: Vec<Header>) -> Result<usize, Rejection> {
+        self.lock().process_headers(&headers).map_err(rejection)
+    }
+
+    fn submit_block(&self, block: Block) -> BlockVerdict {
+        match self.lock().process_block(block, true) {
+            Ok(ProcessOutcome::Connected) => BlockVerdict::NewTip,
+            Ok(ProcessOutcome::SideChain) => BlockVerdict::SideChain,
+            Ok(ProcessOutcome::Orphan) => BlockVerdict::Orphan,
+            Ok(ProcessOutcome::Duplicate) => BlockVerdict::Duplicate,
+            Err(e) => BlockVerdict::Rejected(rejection(e)),
+        }
+    }
+
+    fn missing_blocks(&self, max: usize) -> Vec<BlockHash> {
+        self.lock().missing_blocks(max)
+    }
+
+    fn set_initial_download(&self, value: bool) {
+        self.lock().set_initial_download(value);
+    }
+
+    fn submit_transaction(&self, tx: Transaction) -> TxVerdict {
+        let mut chain = self.lock();
+        if chain.is_initial_download() {
+            return TxVerdict::Ignored;
+        }
+        let mut pool = self
+            .mempool
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pool.sync_with(&mut chain);
+        let now = u64::try_from(chain.clock().now()).unwrap_or(0);
+        match pool.accept(tx, &chain, now) {
+            Ok(_) => TxVerdict::Accepted,
+            Err(e) if transaction_is_sender_fault(&e.reason) => TxVerdict::Rejected(Rejection {
+                reason: e.to_string(),
+                penalise: true,
+            }),
+            Err(_) => TxVerdict::Ignored,
+        }
+    }
+}
+
+/// Consensus failures are the sender's fault; policy refusals (fees, dust, a full pool)
+/// and unknown or already-spent inputs can be innocent (a race, another policy).
+fn transaction_is_sender_fault(reason: &str) -> bool {
+    reason.starts_with("mandatory-script-verify-flag-failed")
+        || (reason.starts_with("bad-txns") && reason != "bad-txns-inputs-missingorspent")
+}

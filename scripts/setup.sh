@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs what building and testing Venture needs on a Debian/Ubuntu machine:
+#   libclang-dev  RocksDB's Rust bindings are generated with bindgen at build time
+#   litecoind     a real Bitcoin Core–family node and client (litecoin-cli) for the
+#                 end-to-end tests and as a merged-mining parent chain
+# Rust itself comes from rustup (https://rustup.rs). Safe to run repeatedly.
+set -eu
+
+missing=""
+dpkg -s libclang-dev >/dev/null 2>&1 || missing="$missing libclang-dev"
+command -v litecoind >/dev/null 2>&1 || missing="$missing litecoind"
+[ -z "$missing" ] && exit 0
+
+echo "installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null

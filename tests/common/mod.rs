@@ -1,0 +1,232 @@
+//! Harness for end-to-end tests: real `ventured` processes on loopback, ports chosen at
+//! run time, spoken to over HTTP JSON-RPC with cookie auth.
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use venture_rpc_client::{ClientError, RpcClient};
+
+pub mod blocks;
+
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+pub use venture_rpc_client::RpcFailure;
+
+/// The binary under test.
+pub fn ventured() -> &'static str {
+    env!("CARGO_BIN_EXE_ventured")
+}
+
+/// Runs `ventured ARGS` to completion.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(ventured())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("ventured runs")
+}
+
+/// A running node with its own data directory.
+pub struct Node {
+    child: Option<Child>,
+    pub datadir: PathBuf,
+    pub rpc: SocketAddr,
+    client: Option<RpcClient>,
+    _tmp: Option<tempfile::TempDir>,
+    extra: Vec<String>,
+}
+
+impl Node {
+    /// Starts `ventured run --rpc-port 0 --datadir <new temp dir> EXTRA`.
+    pub fn start(extra: &[&str]) -> Node {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let datadir = tmp.path().to_path_buf();
+        let mut node = Node::start_in(&datadir, extra);
+        node._tmp = Some(tmp);
+        node
+    }
+
+    /// Starts a node on an existing data directory.
+    pub fn start_in(datadir: &Path, extra: &[&str]) -> Node {
+        let mut args: Vec<String> = vec![
+            "run".into(),
+            "--datadir".into(),
+            datadir.display().to_string(),
+            "--rpc-port".into(),
+            "0".into(),
+        ];
+        // Loopback on a free port, and no mDNS: concurrent tests' dev nodes must not
+        // find each other. Tests that want peers connect them explicitly.
+        if !extra.contains(&"--p2p-listen") {
+            args.extend(["--p2p-listen".into(), "/ip4/127.0.0.1/tcp/0".into()]);
+        }
+        if !extra.contains(&"--mdns") {
+            args.push("--no-mdns".into());
+        }
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let _ = std::fs::remove_file(datadir.join("rpc.addr"));
+        let log = std::fs::File::create(datadir.with_extension("log")).expect("log file");
+        let child = Command::new(ventured())
+            .args(&args)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("ventured starts");
+        let mut node = Node {
+            child: Some(child),
+            datadir: datadir.to_path_buf(),
+            rpc: "127.0.0.1:0".parse().unwrap(),
+            client: None,
+            _tmp: None,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+        };
+        node.wait_ready();
+        node
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!("ventured exited early with {status}; log:\n{}", self.log());
+            }
+            let addr = std::fs::read_to_string(self.datadir.join("rpc.addr"));
+            let cookie = std::fs::read_to_string(self.datadir.join(".cookie"));
+            if let (Ok(addr), Ok(_)) = (addr, cookie) {
+                if let Ok(addr) = addr.trim().parse() {
+                    self.rpc = addr;
+                    self.client =
+                        RpcClient::with_cookie(addr.to_string(), &self.cookie_path()).ok();
+                    if self.call("getblockcount", json!([])).is_ok() {
+                        return;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "ventured did not become ready; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, |c| c.id())
+    }
+
+    /// The node's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.datadir.with_extension("log")).unwrap_or_default()
+    }
+
+    pub fn cookie_path(&self) -> PathBuf {
+        self.datadir.join(".cookie")
+    }
+
+    /// Calls a method; panics on transport errors, returns RPC errors.
+    pub fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
+        let client = self.client.as_ref().expect("node is ready");
+        match client.call(method, params) {
+            Ok(value) => Ok(value),
+            Err(ClientError::Rpc(failure)) => Err(failure),
+            Err(other) => panic!("{method}: {other}"),
+        }
+    }
+
+    /// Calls a method that must succeed.
+    pub fn rpc(&self, method: &str, params: Value) -> Value {
+        self.call(method, params)
+            .unwrap_or_else(|e| panic!("{method} failed: {e:?}"))
+    }
+
+    /// Posts a raw body logging in as `user:password`; returns (HTTP status, body).
+    pub fn raw_post(&self, user: &str, password: &str, body: &str) -> (u16, String) {
+        RpcClient::new(self.rpc.to_string(), user, password)
+            .post(body)
+            .expect("HTTP exchange")
+    }
+
+    pub fn height(&self) -> u64 {
+        self.rpc("getblockcount", json!([])).as_u64().unwrap()
+    }
+
+    /// Mines `n` blocks to `address` (default: a fixed test address) and returns hashes.
+    pub fn generate(&self, n: u32) -> Vec<String> {
+        let reply = self.rpc("generatetoaddress", json!([n, TEST_ADDRESS]));
+        reply
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Stops over RPC and waits for the process to exit.
+    pub fn stop(&mut self) {
+        // The node may already be stopping (e.g. a client sent `stop`).
+        if let Some(client) = &self.client {
+            let _ = client.call("stop", json!([]));
+        }
+        if let Some(mut child) = self.child.take() {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                if child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("ventured did not stop within 30 s; log:\n{}", self.log());
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+
+    /// The node's peer-to-peer address with its peer id, for `--bootnode`/`addnode`.
+    pub fn p2p_addr(&self) -> String {
+        let info = self.rpc("getnetworkinfo", json!([]));
+        let addr = info["listen_addresses"][0]
+            .as_str()
+            .expect("a listen address");
+        format!(
+            "{addr}/p2p/{}",
+            info["local_peer_id"].as_str().expect("a peer id")
+        )
+    }
+
+    /// Stops, then starts again on the same data directory with the same arguments.
+    pub fn restart(&mut self) {
+        self.stop();
+        let extra = self.extra.clone();
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let fresh = Node::start_in(&self.datadir.clone(), &extra);
+        self.rpc = fresh.rpc;
+        self.client = fresh.client.clone();
+        self.child = fresh.child_take();
+    }
+
+    fn child_take(mut self) -> Option<Child> {
+        self.child.take()
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A valid dev-chain address (P2WPKH of 20 0x11 bytes).
+pub const TEST_ADDRESS: &str = "vdev1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg37qjmne";
