@@ -6,6 +6,7 @@
 //! branches and orphans are kept (bounded). It knows nothing of sockets: the RPC
 //! server, the miner and the network hand it blocks and read its state.
 
+mod activation;
 mod chain;
 mod checks;
 mod clock;
@@ -15,7 +16,9 @@ mod events;
 mod index;
 mod locks;
 mod orphans;
+mod queries;
 mod scripts;
+mod startup;
 mod utxo;
 mod utxo_stats;
 pub mod venture;

@@ -1,18 +1,15 @@
 //! The genesis block, built deterministically from the spec.
 
 use crate::{split_into_tranches, ChainSpec, SpecError};
-use bitcoin::absolute::LockTime;
 use bitcoin::block::{Header as PureHeader, Version};
 use bitcoin::hashes::Hash;
 use bitcoin::opcodes::all::OP_RETURN;
-use bitcoin::script::{Builder, PushBytesBuf};
-use bitcoin::transaction::Version as TxVersion;
-use bitcoin::{
-    Amount, BlockHash, CompactTarget, OutPoint, ScriptBuf, Sequence, Transaction, TxIn,
-    TxMerkleNode, TxOut, Witness,
-};
+use bitcoin::script::Builder;
+use bitcoin::{Amount, BlockHash, CompactTarget, Transaction, TxMerkleNode, TxOut};
 use venture_pow::{decode_compact, Target};
-use venture_primitives::{address_to_script, bip34_height_push, Block, Header, Hrp};
+use venture_primitives::{
+    address_to_script, coinbase_script, coinbase_transaction, Block, Header, Hrp,
+};
 
 /// The base block version (BIP34/65/66 era) in the low byte of every version.
 pub const BASE_VERSION: i32 = 4;
@@ -114,19 +111,12 @@ fn genesis_coinbase(spec: &ChainSpec) -> Result<Transaction, SpecError> {
         value: Amount::ZERO,
         script_pubkey: Builder::new().push_opcode(OP_RETURN).into_script(),
     });
-    let message = PushBytesBuf::try_from(spec.genesis.message.as_bytes().to_vec())
-        .map_err(|_| SpecError::invalid("genesis.message", "too long"))?;
-    let mut script_sig = bip34_height_push(0);
-    script_sig.extend_from_slice(Builder::new().push_slice(message).as_bytes());
-    Ok(Transaction {
-        version: TxVersion::ONE,
-        lock_time: LockTime::ZERO,
-        input: vec![TxIn {
-            previous_output: OutPoint::null(),
-            script_sig: ScriptBuf::from_bytes(script_sig),
-            sequence: Sequence::MAX,
-            witness: Witness::new(),
-        }],
+    if spec.genesis.message.len() > crate::validate::MAX_GENESIS_MESSAGE {
+        return Err(SpecError::invalid("genesis.message", "too long"));
+    }
+    Ok(coinbase_transaction(
+        1,
+        coinbase_script(0, &[spec.genesis.message.as_bytes()]),
         output,
-    })
+    ))
 }

@@ -184,3 +184,21 @@ fn a_wrong_genesis_hash_or_nonce_is_refused() {
         "no failing nonce found among 63 at the easiest target"
     );
 }
+
+/// Every spec shipped in `chainspec/` validates and resolves.
+#[test]
+fn every_shipped_spec_validates() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chainspec");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            ChainParams::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            count += 1;
+        }
+    }
+    assert!(
+        count >= 3,
+        "expected the dev, testnet and venture example specs"
+    );
+}

@@ -117,6 +117,21 @@ struct Worker {
 }
 
 impl Worker {
+    /// The pause before mining on a new tip: the configured interval plus a random
+    /// part of it, so that several paced miners on a devnet do not all find a block at
+    /// the same instant and fork the chain at every height.
+    fn paced_interval(&self) -> Duration {
+        let interval = self.config.block_interval;
+        if interval.is_zero() {
+            return interval;
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+            ^ (self.id as u32).wrapping_mul(0x9e37_79b9);
+        interval + interval.mul_f64(f64::from(nanos % 1000) / 1000.0)
+    }
+
     fn run(self) {
         // Each thread owns a disjoint extra-nonce range, so no two threads hash the same
         // coinbase.
@@ -126,15 +141,14 @@ impl Worker {
             Err(_) => return,
         };
         let mut tip_seen_at = Instant::now();
+        let mut pause = self.paced_interval();
         while !self.stop.load(Ordering::Relaxed) {
             if tips.has_changed().unwrap_or(false) {
                 tips.borrow_and_update();
                 tip_seen_at = Instant::now();
+                pause = self.paced_interval();
             }
-            let wait = self
-                .config
-                .block_interval
-                .saturating_sub(tip_seen_at.elapsed());
+            let wait = pause.saturating_sub(tip_seen_at.elapsed());
             if !wait.is_zero() {
                 std::thread::sleep(wait.min(Duration::from_millis(100)));
                 continue;

@@ -1,20 +1,14 @@
 //! A block template: everything a miner needs to assemble a valid block on the tip.
 
 use crate::MiningError;
-use bitcoin::absolute::LockTime;
 use bitcoin::block::{Header as PureHeader, Version};
 use bitcoin::hashes::Hash;
-use bitcoin::script::{Builder, PushBytesBuf};
-use bitcoin::transaction::Version as TxVersion;
-use bitcoin::{
-    Amount, CompactTarget, OutPoint, ScriptBuf, Sequence, Transaction, TxIn, TxMerkleNode, TxOut,
-    Witness,
-};
+use bitcoin::{Amount, CompactTarget, ScriptBuf, Transaction, TxMerkleNode, TxOut, Witness};
 use venture_chain::{witness_commitment, BlockContext, Chain, WITNESS_COMMITMENT_MAGIC};
 use venture_chainspec::block_version;
 use venture_difficulty::BlockKind;
 use venture_mempool::Mempool;
-use venture_primitives::{bip34_height_push, Block, Header};
+use venture_primitives::{coinbase_script, coinbase_transaction, Block, Header};
 
 /// Weight kept free for the coinbase when filling a template.
 pub const COINBASE_RESERVED_WEIGHT: u64 = 4_000;
@@ -128,36 +122,26 @@ impl BlockTemplate {
         self.context.subsidy + self.fees
     }
 
-    /// The coinbase transaction with `extra_nonce` in its scriptSig.
+    /// The coinbase transaction with `extra_nonce` in its scriptSig: settlement
+    /// outputs (if any) first, then the payout.
     pub fn coinbase(&self, extra_nonce: u64) -> Transaction {
-        let mut script_sig = bip34_height_push(self.context.height);
-        let mut extra = PushBytesBuf::new();
-        // Eight bytes even when mostly zero: miners vary them, and the scriptSig is then
-        // always at least the 2 bytes consensus requires.
-        let _ = extra.extend_from_slice(&extra_nonce.to_le_bytes());
-        script_sig.extend_from_slice(Builder::new().push_slice(extra).as_bytes());
-        let mut tag = PushBytesBuf::new();
-        let _ = tag.extend_from_slice(COINBASE_TAG);
-        script_sig.extend_from_slice(Builder::new().push_slice(tag).as_bytes());
-        Transaction {
-            version: TxVersion::TWO,
-            lock_time: LockTime::ZERO,
-            input: vec![TxIn {
-                previous_output: OutPoint::null(),
-                script_sig: ScriptBuf::from_bytes(script_sig),
-                sequence: Sequence::MAX,
-                witness: Witness::new(),
-            }],
-            output: self
-                .settlement
-                .iter()
-                .cloned()
-                .chain(std::iter::once(TxOut {
-                    value: self.coinbase_value(),
-                    script_pubkey: self.payout.clone(),
-                }))
-                .collect(),
-        }
+        // Eight extra-nonce bytes even when mostly zero: miners vary them, and the
+        // scriptSig is then always at least the 2 bytes consensus requires.
+        let script_sig = coinbase_script(
+            self.context.height,
+            &[&extra_nonce.to_le_bytes(), COINBASE_TAG],
+        );
+        let payout = TxOut {
+            value: self.coinbase_value(),
+            script_pubkey: self.payout.clone(),
+        };
+        let outputs = self
+            .settlement
+            .iter()
+            .cloned()
+            .chain(std::iter::once(payout))
+            .collect();
+        coinbase_transaction(2, script_sig, outputs)
     }
 
     /// A complete block (nonce 0) with the given coinbase extra nonce.

@@ -1,86 +1,14 @@
 //! Consensus behaviour of a real chain database: blocks built by the template code,
 //! fed to `Chain::process_block`, with restarts, reorganisations and invalid blocks.
 
+mod common;
+
 use bitcoin::hashes::Hash;
 use bitcoin::{Amount, BlockHash, CompactTarget, ScriptBuf, TxMerkleNode};
-use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use common::*;
 use std::sync::Arc;
-use venture_chain::{Chain, ChainError, Clock, ProcessOutcome};
+use venture_chain::{Chain, ProcessOutcome};
 use venture_chainspec::ChainParams;
-use venture_difficulty::BlockKind;
-use venture_mining::{solve_header, BlockTemplate, SolveOutcome};
-use venture_primitives::Block;
-
-fn dev_params() -> Arc<ChainParams> {
-    Arc::new(ChainParams::load("dev").unwrap())
-}
-
-/// A clock far enough ahead that fast-mined timestamps are never "too new".
-fn clock() -> Clock {
-    Clock::from_fn(|| 1_900_000_000)
-}
-
-fn open(params: &Arc<ChainParams>, dir: &Path) -> Chain {
-    Chain::open(params.clone(), dir, clock()).unwrap()
-}
-
-fn payout(tag: u8) -> ScriptBuf {
-    ScriptBuf::from_bytes([&[0x00, 0x14][..], &[tag; 20][..]].concat())
-}
-
-fn solve(block: &mut Block, params: &ChainParams) {
-    let target =
-        venture_pow::Target::from_bits(block.header.pure.bits.to_consensus(), &params.pow_limit)
-            .unwrap();
-    let stop = AtomicBool::new(false);
-    let (outcome, _) = solve_header(
-        &mut block.header.pure,
-        params.spec.consensus.pow,
-        &target,
-        u64::MAX,
-        &stop,
-    );
-    assert_eq!(outcome, SolveOutcome::Found);
-}
-
-/// A valid block on the current tip.
-fn next_block(chain: &Chain, tag: u8) -> Block {
-    let template = BlockTemplate::new(chain, payout(tag), BlockKind::Native).unwrap();
-    let mut block = template.block(u64::from(tag));
-    solve(&mut block, chain.params());
-    block
-}
-
-fn mine(chain: &mut Chain, n: usize, tag: u8) -> Vec<BlockHash> {
-    (0..n)
-        .map(|_| {
-            let block = next_block(chain, tag);
-            let hash = block.block_hash();
-            assert_eq!(
-                chain.process_block(block, false).unwrap(),
-                ProcessOutcome::Connected
-            );
-            hash
-        })
-        .collect()
-}
-
-/// Re-hashes after a mutation so the block still has valid proof of work and merkle root.
-fn reseal(block: &mut Block, params: &ChainParams) {
-    if let Some(root) = block.compute_merkle_root() {
-        block.header.pure.merkle_root = root;
-    }
-    block.header.pure.nonce = 0;
-    solve(block, params);
-}
-
-fn reject_reason(chain: &mut Chain, block: Block) -> &'static str {
-    match chain.process_block(block, false) {
-        Err(ChainError::Block(e)) => e.reason,
-        other => panic!("expected a block error, got {other:?}"),
-    }
-}
 
 #[test]
 fn mined_chain_survives_restart_with_same_tip_and_utxo_set() {

@@ -1,9 +1,42 @@
 //! BIP34: the coinbase's scriptSig starts with the block height, pushed the way Bitcoin
 //! Core's `CScript() << nHeight` pushes it (OP_0, OP_1..OP_16, else minimal bytes).
 
+use bitcoin::absolute::LockTime;
 use bitcoin::opcodes::all::{OP_PUSHNUM_1, OP_PUSHNUM_16};
-use bitcoin::script::{Builder, Instruction};
-use bitcoin::Script;
+use bitcoin::script::{Builder, Instruction, PushBytesBuf};
+use bitcoin::transaction::Version;
+use bitcoin::{OutPoint, Script, ScriptBuf, Sequence, Transaction, TxIn, TxOut, Witness};
+
+/// A coinbase transaction: one input spending nothing, with `script_sig`, and `output`.
+pub fn coinbase_transaction(
+    version: i32,
+    script_sig: ScriptBuf,
+    output: Vec<TxOut>,
+) -> Transaction {
+    Transaction {
+        version: Version(version),
+        lock_time: LockTime::ZERO,
+        input: vec![TxIn {
+            previous_output: OutPoint::null(),
+            script_sig,
+            sequence: Sequence::MAX,
+            witness: Witness::new(),
+        }],
+        output,
+    }
+}
+
+/// A coinbase scriptSig: the BIP34 height, then each of `pushes` as a data push.
+/// Pushes longer than a script allows are left out (callers pass short tags).
+pub fn coinbase_script(height: u32, pushes: &[&[u8]]) -> ScriptBuf {
+    let mut builder = Builder::new().push_int(i64::from(height));
+    for data in pushes {
+        if let Ok(bytes) = PushBytesBuf::try_from(data.to_vec()) {
+            builder = builder.push_slice(bytes);
+        }
+    }
+    builder.into_script()
+}
 
 /// The bytes a coinbase scriptSig must start with at `height`.
 pub fn bip34_height_push(height: u32) -> Vec<u8> {

@@ -12,7 +12,7 @@ mod error;
 
 pub use address::{address_to_script, script_to_address, Hrp};
 pub use block::Block;
-pub use coinbase::{bip34_height_push, coinbase_height};
+pub use coinbase::{bip34_height_push, coinbase_height, coinbase_script, coinbase_transaction};
 pub use error::PrimitivesError;
 pub use venture_auxpow::{AuxHeader as Header, AuxPow};
 

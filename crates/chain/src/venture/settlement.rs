@@ -128,6 +128,52 @@ mod tests {
         assert_eq!(settlement.carry, 500);
     }
 
+    /// Over whole windows with random epochs (some without any eligible work), what
+    /// the settlements pay never exceeds the total, and with the final carry adds up to
+    /// exactly the total.
+    #[test]
+    fn settlements_over_a_window_never_exceed_the_cap() {
+        use crate::venture::EpochSchedule;
+        use venture_chainspec::{Eligibility, VentureSpec};
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200 {
+            let spec = VentureSpec {
+                start_height: 1,
+                end_height: (next() % 500 + 1) as u32,
+                total: next() % 1_000_000_000_000 + 1,
+                epoch_length: (next() % 50 + 1) as u32,
+                eligible: Eligibility::All,
+                vesting: VestingSpec::default(),
+            };
+            let schedule = EpochSchedule::new(&spec);
+            let (mut paid, mut carry) = (0u64, 0u64);
+            for epoch in 0..schedule.epoch_count() {
+                let contributors = (next() % 5) as usize;
+                let works: Vec<(u8, u64)> = (0..contributors)
+                    .map(|i| (i as u8, next() % 1_000 + 1))
+                    .collect();
+                let available = schedule.allocation(epoch) + carry;
+                let settlement = settle(
+                    epoch,
+                    &credits(&works),
+                    available,
+                    0,
+                    &VestingSpec::default(),
+                );
+                paid += settlement.paid;
+                carry = settlement.carry;
+                assert!(paid <= spec.total);
+            }
+            assert_eq!(paid + carry, spec.total);
+        }
+    }
+
     #[test]
     fn random_histories_never_overpay() {
         // A small deterministic generator: the property must hold for any history.

@@ -1,0 +1,206 @@
+//! Reads of the chain state: headers and blocks for peers, the download queue, the
+//! transaction index, venture settlements, and what the next block must carry.
+
+use crate::venture::{credits_for_epoch, expected_settlement, Credit, Settlement};
+use crate::{BlockContext, Chain, ChainError, UtxoStats};
+use bitcoin::{BlockHash, ScriptBuf};
+use std::collections::BTreeMap;
+use tracing::info;
+use venture_difficulty::{BlockKind, NextBlock};
+use venture_pow::Target;
+use venture_primitives::Header;
+use venture_store::{BlockStatus, SettlementRecord};
+
+impl Chain {
+    /// Statistics and a digest of the whole UTXO set.
+    pub fn utxo_stats(&self) -> Result<UtxoStats, ChainError> {
+        UtxoStats::compute(&self.store, self.tip())
+    }
+
+    /// What the next block on the tip must carry, for block templates and miners.
+    pub fn next_block_context(&self, kind: BlockKind) -> Result<BlockContext, ChainError> {
+        let tip = self
+            .index
+            .tip()
+            .ok_or_else(|| ChainError::Inconsistent("no tip".into()))?;
+        let median_time_past = self.index.median_time_past(&tip.hash).unwrap_or(0);
+        let min_time = median_time_past.saturating_add(1);
+        let now = u32::try_from(self.clock.now()).unwrap_or(u32::MAX);
+        let time = now.max(min_time);
+        let bits = self
+            .params
+            .difficulty
+            .next_bits(&self.index.ancestry(tip), &NextBlock { time, kind })
+            .map_err(|e| ChainError::Inconsistent(format!("difficulty: {e}")))?;
+        let target = Target::from_bits(bits, &self.params.pow_limit)
+            .map_err(|e| ChainError::Inconsistent(format!("difficulty algorithm produced {e}")))?;
+        Ok(BlockContext {
+            prev_hash: tip.hash,
+            height: tip.height + 1,
+            bits,
+            target,
+            median_time_past,
+            min_time,
+            time,
+            subsidy: self.params.subsidy(tip.height + 1),
+        })
+    }
+
+    /// Headers of the active chain after the first locator hash it contains (or after
+    /// genesis), at most `max`, with their AuxPoWs: what a syncing peer asks for.
+    pub fn headers_after(
+        &self,
+        locator: &[BlockHash],
+        max: usize,
+    ) -> Result<Vec<Header>, ChainError> {
+        let start = locator
+            .iter()
+            .filter_map(|h| self.index.get(h))
+            .find(|e| self.index.is_active(e))
+            .map_or(0, |e| e.height);
+        let mut headers = Vec::new();
+        for height in start + 1..=self.height() {
+            if headers.len() >= max {
+                break;
+            }
+            let Some(hash) = self.index.active_at(height) else {
+                break;
+            };
+            let header = self
+                .header(&hash)?
+                .ok_or_else(|| ChainError::Inconsistent(format!("block {hash} is missing")))?;
+            headers.push(header);
+        }
+        Ok(headers)
+    }
+
+    /// The full header (with AuxPoW) of a stored block.
+    pub fn header(&self, hash: &BlockHash) -> Result<Option<Header>, ChainError> {
+        let Some(bytes) = self.store.block_bytes(hash)? else {
+            return Ok(None);
+        };
+        // A stored block starts with its header: decode just that prefix.
+        bitcoin::consensus::encode::deserialize_partial::<Header>(&bytes)
+            .map(|(header, _)| Some(header))
+            .map_err(|e| {
+                ChainError::Inconsistent(format!("stored block {hash} does not decode: {e}"))
+            })
+    }
+
+    /// Blocks of the best header chain whose data is missing, lowest first, at most
+    /// `max`: the download queue of a syncing node.
+    pub fn missing_blocks(&self, max: usize) -> Vec<BlockHash> {
+        let Some(best) = self.index.best_header() else {
+            return Vec::new();
+        };
+        let mut missing = Vec::new();
+        let mut current = best;
+        while !current.linked {
+            if !current.status.has(BlockStatus::HAVE_DATA) {
+                missing.push(current.hash);
+            }
+            match self.index.get(&current.prev()) {
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+        missing.reverse();
+        missing.truncate(max);
+        missing
+    }
+
+    /// Keeps (or stops keeping) the transaction index. Turning it on indexes the whole
+    /// active chain first, which takes a while on a long chain.
+    pub fn set_tx_index(&mut self, enabled: bool) -> Result<(), ChainError> {
+        self.tx_index = enabled;
+        let complete = self.store.tx_index_complete()?;
+        if !enabled {
+            if complete {
+                let mut batch = self.store.batch();
+                batch.set_tx_index_complete(false);
+                self.store.write(batch)?;
+            }
+            return Ok(());
+        }
+        if complete {
+            return Ok(());
+        }
+        info!(height = self.height(), "building the transaction index");
+        let mut batch = self.store.batch();
+        for height in 0..=self.height() {
+            let Some(hash) = self.index.active_at(height) else {
+                break;
+            };
+            let block = self
+                .store
+                .block(&hash)?
+                .ok_or_else(|| ChainError::Inconsistent(format!("block {hash} is missing")))?;
+            for tx in &block.txdata {
+                batch.put_tx_location(&tx.compute_txid(), &hash);
+            }
+            if height % 10_000 == 9_999 {
+                self.store
+                    .write(std::mem::replace(&mut batch, self.store.batch()))?;
+                info!(height, "transaction index progress");
+            }
+        }
+        batch.set_tx_index_complete(true);
+        self.store.write(batch)?;
+        Ok(())
+    }
+
+    /// A confirmed transaction and its block, from the transaction index (None when
+    /// the index is off or does not know it).
+    pub fn find_transaction(
+        &self,
+        txid: &bitcoin::Txid,
+    ) -> Result<Option<(bitcoin::Transaction, BlockHash)>, ChainError> {
+        if !self.tx_index {
+            return Ok(None);
+        }
+        let Some(hash) = self.store.tx_location(txid)? else {
+            return Ok(None);
+        };
+        let Some(block) = self.store.block(&hash)? else {
+            return Ok(None);
+        };
+        Ok(block
+            .txdata
+            .into_iter()
+            .find(|tx| tx.compute_txid() == *txid)
+            .map(|tx| (tx, hash)))
+    }
+
+    /// The settlement the next block on the tip must carry, if it closes an epoch.
+    pub fn next_settlement(&self) -> Result<Option<Settlement>, ChainError> {
+        let tip = self.tip();
+        Ok(expected_settlement(
+            &self.index,
+            &self.store,
+            &self.params,
+            &tip.hash,
+            tip.height + 1,
+        )?
+        .map(|(settlement, _)| settlement))
+    }
+
+    /// Credits earned so far in `epoch` on the active chain.
+    pub fn venture_credits(&self, epoch: u32) -> Result<BTreeMap<ScriptBuf, Credit>, ChainError> {
+        credits_for_epoch(
+            &self.index,
+            &self.store,
+            &self.params,
+            &self.tip().hash,
+            epoch,
+        )
+    }
+
+    /// The settlement record of the active chain's block at `height`, if it closed an
+    /// epoch.
+    pub fn settlement_at(&self, height: u32) -> Result<Option<SettlementRecord>, ChainError> {
+        match self.index.active_at(height) {
+            Some(hash) => Ok(self.store.settlement(&hash)?),
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! Helpers for tests that drive a real chain database with blocks built by the
+//! template code.
+#![allow(dead_code)]
+
+use bitcoin::hashes::Hash;
+use bitcoin::secp256k1::{Message, Secp256k1, SecretKey};
+use bitcoin::sighash::{EcdsaSighashType, SighashCache};
+use bitcoin::{
+    Amount, BlockHash, CompressedPublicKey, OutPoint, ScriptBuf, Sequence, Transaction, TxIn,
+    TxOut, Witness,
+};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use venture_chain::{Chain, ChainError, Clock, ProcessOutcome};
+use venture_chainspec::ChainParams;
+use venture_difficulty::BlockKind;
+use venture_mempool::Mempool;
+use venture_mining::{solve_header, BlockTemplate, SolveOutcome};
+use venture_primitives::Block;
+
+pub fn dev_params() -> Arc<ChainParams> {
+    Arc::new(ChainParams::load("dev").unwrap())
+}
+
+/// A clock far enough ahead that fast-mined timestamps are never "too new".
+pub fn clock() -> Clock {
+    Clock::from_fn(|| 1_900_000_000)
+}
+
+pub fn open(params: &Arc<ChainParams>, dir: &Path) -> Chain {
+    Chain::open(params.clone(), dir, clock()).unwrap()
+}
+
+pub fn payout(tag: u8) -> ScriptBuf {
+    ScriptBuf::from_bytes([&[0x00, 0x14][..], &[tag; 20][..]].concat())
+}
+
+pub fn solve(block: &mut Block, params: &ChainParams) {
+    let target =
+        venture_pow::Target::from_bits(block.header.pure.bits.to_consensus(), &params.pow_limit)
+            .unwrap();
+    let stop = AtomicBool::new(false);
+    let (outcome, _) = solve_header(
+        &mut block.header.pure,
+        params.spec.consensus.pow,
+        &target,
+        u64::MAX,
+        &stop,
+    );
+    assert_eq!(outcome, SolveOutcome::Found);
+}
+
+/// A valid block on the current tip.
+pub fn next_block(chain: &Chain, tag: u8) -> Block {
+    let template = BlockTemplate::new(chain, payout(tag), BlockKind::Native).unwrap();
+    let mut block = template.block(u64::from(tag));
+    solve(&mut block, chain.params());
+    block
+}
+
+pub fn mine(chain: &mut Chain, n: usize, tag: u8) -> Vec<BlockHash> {
+    (0..n)
+        .map(|_| {
+            let block = next_block(chain, tag);
+            let hash = block.block_hash();
+            assert_eq!(
+                chain.process_block(block, false).unwrap(),
+                ProcessOutcome::Connected
+            );
+            hash
+        })
+        .collect()
+}
+
+/// Re-hashes after a mutation so the block still has valid proof of work and merkle root.
+pub fn reseal(block: &mut Block, params: &ChainParams) {
+    if let Some(root) = block.compute_merkle_root() {
+        block.header.pure.merkle_root = root;
+    }
+    block.header.pure.nonce = 0;
+    solve(block, params);
+}
+
+pub fn reject_reason(chain: &mut Chain, block: Block) -> &'static str {
+    match chain.process_block(block, false) {
+        Err(ChainError::Block(e)) => e.reason,
+        other => panic!("expected a block error, got {other:?}"),
+    }
+}
+
+/// A key whose P2WPKH output scripts tests pay and spend.
+pub struct TestKey {
+    pub secret: SecretKey,
+    pub script: ScriptBuf,
+}
+
+impl TestKey {
+    pub fn new(tag: u8) -> TestKey {
+        let secret = SecretKey::from_slice(&[tag; 32]).unwrap();
+        let public = CompressedPublicKey(secret.public_key(&Secp256k1::signing_only()));
+        TestKey {
+            secret,
+            script: ScriptBuf::new_p2wpkh(&public.wpubkey_hash()),
+        }
+    }
+
+    /// Signs input `index` of `tx`, which spends `prevout`, with SIGHASH_ALL.
+    pub fn sign(&self, tx: &mut Transaction, index: usize, prevout: &TxOut) {
+        let secp = Secp256k1::signing_only();
+        let sighash = SighashCache::new(&*tx)
+            .p2wpkh_signature_hash(
+                index,
+                &prevout.script_pubkey,
+                prevout.value,
+                EcdsaSighashType::All,
+            )
+            .unwrap();
+        let signature =
+            secp.sign_ecdsa(&Message::from_digest(sighash.to_byte_array()), &self.secret);
+        let signature = bitcoin::ecdsa::Signature::sighash_all(signature);
+        let public = CompressedPublicKey(self.secret.public_key(&Secp256k1::signing_only()));
+        tx.input[index].witness = Witness::p2wpkh(&signature, &public.0);
+    }
+
+    /// A transaction spending `inputs` (outpoint and the output it spends) to
+    /// `outputs`, signed.
+    pub fn spend(&self, inputs: &[(OutPoint, TxOut)], outputs: Vec<TxOut>) -> Transaction {
+        let mut tx = Transaction {
+            version: bitcoin::transaction::Version::TWO,
+            lock_time: bitcoin::absolute::LockTime::ZERO,
+            input: inputs
+                .iter()
+                .map(|(outpoint, _)| TxIn {
+                    previous_output: *outpoint,
+                    script_sig: ScriptBuf::new(),
+                    sequence: Sequence::MAX,
+                    witness: Witness::new(),
+                })
+                .collect(),
+            output: outputs,
+        };
+        for (index, (_, prevout)) in inputs.iter().enumerate() {
+            self.sign(&mut tx, index, prevout);
+        }
+        tx
+    }
+
+    pub fn pay(&self, sats: u64) -> TxOut {
+        TxOut {
+            value: Amount::from_sat(sats),
+            script_pubkey: self.script.clone(),
+        }
+    }
+}
+
+/// Mines a block with the pool's transactions (the pool first catches up with the
+/// chain) and connects it.
+pub fn mine_from_pool(chain: &mut Chain, pool: &mut Mempool, payout: &ScriptBuf) -> Block {
+    let template =
+        BlockTemplate::from_pool(chain, pool, payout.clone(), BlockKind::Native).unwrap();
+    let mut block = template.block(7);
+    solve(&mut block, chain.params());
+    assert_eq!(
+        chain.process_block(block.clone(), false).unwrap(),
+        ProcessOutcome::Connected
+    );
+    pool.sync_with(chain);
+    block
+}
+
+/// The coinbase output of the block at `height`.
+pub fn coinbase_output(chain: &Chain, height: u32) -> (OutPoint, TxOut) {
+    let hash = chain.index().active_at(height).unwrap();
+    let block = chain.block(&hash).unwrap().unwrap();
+    let coinbase = &block.txdata[0];
+    (
+        OutPoint {
+            txid: coinbase.compute_txid(),
+            vout: 0,
+        },
+        coinbase.output[0].clone(),
+    )
+}
+
+pub fn now() -> u64 {
+    1_900_000_000
+}
+
+/// A chain from the dev spec with `edit` applied to its text (a unique name keeps its
+/// spec hash apart).
+pub fn custom_params(edit: impl Fn(String) -> String) -> Arc<ChainParams> {
+    let text = venture_chainspec::builtin_spec("dev").unwrap().to_string();
+    Arc::new(ChainParams::from_toml(&edit(text)).unwrap())
+}
+
+/// Mines the next block to `payout`, natively or merge-mined (a parent header solved
+/// over a coinbase committing to it), and connects it.
+pub fn mine_kind(chain: &mut Chain, payout: &ScriptBuf, kind: BlockKind) -> Block {
+    let template = BlockTemplate::new(chain, payout.clone(), kind).unwrap();
+    let mut block = template.block(11);
+    match kind {
+        BlockKind::Native => solve(&mut block, chain.params()),
+        BlockKind::MergeMined => attach_auxpow(&mut block, chain.params()),
+    }
+    assert_eq!(
+        chain.process_block(block.clone(), false).unwrap(),
+        ProcessOutcome::Connected
+    );
+    block
+}
+
+/// Builds and solves an AuxPoW for `block` the way a pool would.
+pub fn attach_auxpow(block: &mut Block, params: &ChainParams) {
+    use bitcoin::block::{Header as PureHeader, Version};
+    use venture_auxpow::{merkle_branch, merkle_root, AuxChain, MergedMiningCommitment};
+    let chain_id = params.spec.consensus.chain_id as i32;
+    let commitment = MergedMiningCommitment::build(
+        &[AuxChain {
+            chain_id,
+            block_hash: block.block_hash(),
+        }],
+        0,
+    )
+    .unwrap();
+    let mut script = bitcoin::script::Builder::new().push_int(7).into_bytes();
+    script.push(44);
+    script.extend_from_slice(&commitment.script_bytes());
+    let coinbase = Transaction {
+        version: bitcoin::transaction::Version::ONE,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![TxIn {
+            previous_output: OutPoint::null(),
+            script_sig: ScriptBuf::from_bytes(script),
+            sequence: Sequence::MAX,
+            witness: Witness::new(),
+        }],
+        output: vec![TxOut {
+            value: Amount::from_sat(1),
+            script_pubkey: ScriptBuf::new(),
+        }],
+    };
+    let leaves = vec![bitcoin::TxMerkleNode::from_raw_hash(
+        coinbase.compute_txid().to_raw_hash(),
+    )];
+    let mut parent = PureHeader {
+        version: Version::from_consensus(0x2000_0000),
+        prev_blockhash: BlockHash::all_zeros(),
+        merkle_root: merkle_root(&leaves).unwrap(),
+        time: block.header.pure.time,
+        bits: block.header.pure.bits,
+        nonce: 0,
+    };
+    let target =
+        venture_pow::Target::from_bits(block.header.pure.bits.to_consensus(), &params.pow_limit)
+            .unwrap();
+    let stop = AtomicBool::new(false);
+    let parent_pow = params.spec.merged_mining.as_ref().unwrap().parent_pow;
+    let (outcome, _) = solve_header(&mut parent, parent_pow, &target, u64::MAX, &stop);
+    assert_eq!(outcome, SolveOutcome::Found);
+    let auxpow = commitment
+        .assemble(
+            chain_id,
+            coinbase,
+            merkle_branch(&leaves, 0).unwrap(),
+            parent,
+        )
+        .unwrap();
+    block.header.auxpow = Some(Box::new(auxpow));
+}
