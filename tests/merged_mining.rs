@@ -3,92 +3,10 @@
 
 mod common;
 
-use bitcoin::absolute::LockTime;
-use bitcoin::block::{Header as PureHeader, Version};
 use bitcoin::consensus::encode;
-use bitcoin::hashes::Hash;
-use bitcoin::script::{Builder, PushBytesBuf};
-use bitcoin::{
-    Amount, BlockHash, CompactTarget, OutPoint, ScriptBuf, Sequence, Transaction, TxIn,
-    TxMerkleNode, TxOut, Witness,
-};
+use common::auxpow::{auxpow_for, hex_of};
 use common::{Node, TEST_ADDRESS};
-use serde_json::{json, Value};
-use std::str::FromStr;
-use venture_auxpow::{merkle_branch, merkle_root, AuxChain, AuxPow, MergedMiningCommitment};
-use venture_pow::{PowAlgorithm, Target, U256};
-
-/// A parent-chain coinbase committing to `commitment`, as a pool writes it.
-fn parent_coinbase(commitment: &MergedMiningCommitment) -> Transaction {
-    let mut push = PushBytesBuf::new();
-    push.extend_from_slice(&commitment.script_bytes()).unwrap();
-    let script_sig = Builder::new().push_int(500).push_slice(push).into_script();
-    Transaction {
-        version: bitcoin::transaction::Version::ONE,
-        lock_time: LockTime::ZERO,
-        input: vec![TxIn {
-            previous_output: OutPoint::null(),
-            script_sig,
-            sequence: Sequence::MAX,
-            witness: Witness::new(),
-        }],
-        output: vec![TxOut {
-            value: Amount::from_sat(50),
-            script_pubkey: ScriptBuf::new(),
-        }],
-    }
-}
-
-/// Builds a solved AuxPoW for the aux block `info` (a `createauxblock` reply).
-fn auxpow_for(info: &Value) -> AuxPow {
-    let hash = BlockHash::from_str(info["hash"].as_str().unwrap()).unwrap();
-    let chain_id = info["chainid"].as_i64().unwrap() as i32;
-    let mut target_le = [0u8; 32];
-    target_le.copy_from_slice(&hex::decode(info["_target"].as_str().unwrap()).unwrap());
-    let target = Target(U256::from_le_bytes(target_le));
-    let commitment = MergedMiningCommitment::build(
-        &[AuxChain {
-            chain_id,
-            block_hash: hash,
-        }],
-        7,
-    )
-    .unwrap();
-    let coinbase = parent_coinbase(&commitment);
-    // Two more transactions so the coinbase has a real merkle branch.
-    let leaves = vec![
-        TxMerkleNode::from_raw_hash(coinbase.compute_txid().to_raw_hash()),
-        TxMerkleNode::from_byte_array([0xaa; 32]),
-        TxMerkleNode::from_byte_array([0xbb; 32]),
-    ];
-    let mut parent = PureHeader {
-        version: Version::from_consensus(0x2000_0000),
-        prev_blockhash: BlockHash::from_byte_array([0x11; 32]),
-        merkle_root: merkle_root(&leaves).unwrap(),
-        time: 1_764_200_000,
-        bits: CompactTarget::from_consensus(0x207fffff),
-        nonce: 0,
-    };
-    loop {
-        let bytes: [u8; 80] = encode::serialize(&parent).try_into().unwrap();
-        if target.is_met_by(&PowAlgorithm::Sha256d.hash(&bytes)) {
-            break;
-        }
-        parent.nonce += 1;
-    }
-    commitment
-        .assemble(
-            chain_id,
-            coinbase,
-            merkle_branch(&leaves, 0).unwrap(),
-            parent,
-        )
-        .unwrap()
-}
-
-fn hex_of(auxpow: &AuxPow) -> String {
-    hex::encode(encode::serialize(auxpow))
-}
+use serde_json::json;
 
 #[test]
 fn a_merge_mined_block_joins_the_chain_and_survives_restart() {

@@ -140,7 +140,7 @@ fn a_peer_serving_invalid_blocks_is_banned_while_honest_sync_goes_on() {
     .unwrap()
     .replace("initial = 5_000_000_000", "initial = 10_000_000_000")
     .replace(
-        "max_supply = 2_200_000_000_000_000",
+        "max_supply = 2_210_000_000_000_000",
         "max_supply = 4_400_000_000_000_000",
     );
     let spec_path = dir.path().join("greedy.toml");

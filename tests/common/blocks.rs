@@ -2,20 +2,14 @@
 //! so tests can submit valid and deliberately broken blocks.
 #![allow(dead_code)]
 
-use bitcoin::absolute::LockTime;
 use bitcoin::block::{Header as PureHeader, Version};
 use bitcoin::consensus::encode;
 use bitcoin::hashes::Hash;
-use bitcoin::script::{Builder, PushBytesBuf};
-use bitcoin::transaction::Version as TxVersion;
-use bitcoin::{
-    Amount, BlockHash, CompactTarget, OutPoint, ScriptBuf, Sequence, Transaction, TxIn,
-    TxMerkleNode, TxOut, Witness,
-};
+use bitcoin::{Amount, BlockHash, CompactTarget, ScriptBuf, Transaction, TxMerkleNode, TxOut};
 use serde_json::Value;
 use std::str::FromStr;
 use venture_pow::{PowAlgorithm, Target, U256};
-use venture_primitives::{bip34_height_push, Block, Header};
+use venture_primitives::{coinbase_script, coinbase_transaction, Block, Header};
 
 /// The template fields a miner needs.
 #[derive(Debug, Clone)]
@@ -49,11 +43,7 @@ impl Template {
 
     /// A coinbase paying `value` with a scriptSig of `height push ‖ tag`.
     pub fn coinbase(&self, value: u64, tag: u8) -> Transaction {
-        let mut script_sig = bip34_height_push(self.height);
-        let mut extra = PushBytesBuf::new();
-        extra.extend_from_slice(&[tag; 4]).unwrap();
-        script_sig.extend_from_slice(Builder::new().push_slice(extra).as_bytes());
-        coinbase_with_script(ScriptBuf::from_bytes(script_sig), value)
+        coinbase_with_script(coinbase_script(self.height, &[&[tag; 4]]), value)
     }
 
     /// An unsolved block with the given coinbase.
@@ -85,20 +75,11 @@ impl Template {
 }
 
 pub fn coinbase_with_script(script_sig: ScriptBuf, value: u64) -> Transaction {
-    Transaction {
-        version: TxVersion::TWO,
-        lock_time: LockTime::ZERO,
-        input: vec![TxIn {
-            previous_output: OutPoint::null(),
-            script_sig,
-            sequence: Sequence::MAX,
-            witness: Witness::new(),
-        }],
-        output: vec![TxOut {
-            value: Amount::from_sat(value),
-            script_pubkey: ScriptBuf::from_bytes([&[0x00, 0x14][..], &[0x22; 20][..]].concat()),
-        }],
-    }
+    let payout = TxOut {
+        value: Amount::from_sat(value),
+        script_pubkey: ScriptBuf::from_bytes([&[0x00, 0x14][..], &[0x22; 20][..]].concat()),
+    };
+    coinbase_transaction(2, script_sig, vec![payout])
 }
 
 fn pow_hash(header: &PureHeader) -> venture_pow::PowHash {

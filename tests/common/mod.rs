@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use venture_rpc_client::{ClientError, RpcClient};
 
+pub mod auxpow;
 pub mod blocks;
 
 use std::process::{Child, Command, Output, Stdio};
@@ -69,7 +70,7 @@ impl Node {
         let log = std::fs::File::create(datadir.with_extension("log")).expect("log file");
         let child = Command::new(ventured())
             .args(&args)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", "info,libp2p_gossipsub=error")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

@@ -154,7 +154,7 @@ fn print_summary(params: &ChainParams, manifest: &Value) {
     }
     if let Some(v) = &manifest["venture"].as_object() {
         println!(
-            "  venture    {} {} ({:.2} % of supply) to {} miners of heights {}..={}, settled every {} blocks; vesting: {} blocks cliff, {} tranche(s) every {} blocks",
+            "  venture    {} {} ({:.2} % of supply) to the miners of {} blocks of heights {}..={}, settled every {} blocks; vesting: {} blocks cliff, {} tranche(s) every {} blocks",
             v["total_coins"].as_str().unwrap_or_default(),
             spec.ticker,
             v["percent_of_max_supply"].as_f64().unwrap_or_default(),

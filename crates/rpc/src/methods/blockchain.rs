@@ -188,9 +188,8 @@ fn blockchain_info(chain: &Chain) -> Value {
     let tip_hash = chain.tip().hash;
     let headers = chain
         .index()
-        .len()
-        .saturating_sub(1)
-        .max(chain.height() as usize);
+        .best_header()
+        .map_or(chain.height(), |e| e.height);
     json!({
         "chain": params.spec.id,
         "blocks": chain.height(),
@@ -200,8 +199,8 @@ fn blockchain_info(chain: &Chain) -> Value {
         "difficulty": difficulty_of_bits(bits),
         "time": time,
         "mediantime": chain.index().median_time_past(&tip_hash).unwrap_or(time),
-        "verificationprogress": 1.0,
-        "initialblockdownload": false,
+        "verificationprogress": if headers == 0 { 1.0 } else { f64::from(chain.height()) / f64::from(headers) },
+        "initialblockdownload": chain.is_initial_download(),
         "chainwork": work,
         "size_on_disk": chain.store().stats().map(|s| s.disk_bytes).unwrap_or(0),
         "pruned": false,

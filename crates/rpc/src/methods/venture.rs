@@ -72,10 +72,10 @@ fn venture_info(chain: &Chain) -> Result<Value, RpcError> {
         "carried": coins(Amount::from_sat(carried)),
         "remaining": coins(Amount::from_sat(spec.total - paid)),
     });
-    let current = schedule
-        .epoch_of(tip.height + 1)
-        .or_else(|| schedule.epoch_of(tip.height));
-    if let Some(epoch) = current.filter(|e| *e == settled) {
+    // The epoch being earned: the first one not settled yet, once it has begun.
+    let current =
+        (settled < epochs && schedule.epoch_range(settled).0 <= tip.height + 1).then_some(settled);
+    if let Some(epoch) = current {
         let (first, last) = schedule.epoch_range(epoch);
         let credits = chain.venture_credits(epoch)?;
         let available = schedule.allocation(epoch) + carried;
