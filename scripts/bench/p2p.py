@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Peer-to-peer benchmark: ventured against Debian's litecoind 0.21 (regtest), same run.
+
+  1. Initial sync: a second node catches up N coinbase-only blocks from a first one
+     on loopback; blocks per second from the moment it is up to the moment it has them.
+  2. Block propagation on a devnet of K nodes: for each of M blocks mined on node 0,
+     the time from the miner accepting it to the last node accepting it, read from the
+     nodes' own log timestamps (microseconds); p50, p95 and max.
+
+Usage: scripts/bench/p2p.py [--blocks 5000] [--nodes 10] [--propagation 100]
+       [--bin target/release/ventured] [--skip-litecoin]
+Needs litecoind/litecoin-cli (scripts/setup.sh installs them) unless --skip-litecoin.
+"""
+import argparse, base64, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+from datetime import datetime
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEV_ADDRESS = "vdev1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg37qjmne"
+# P2WPKH of 20 0x11 bytes under Litecoin regtest's prefix.
+LTC_ADDRESS = "rltc1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3p937dx"
+TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)Z")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rpc(url, auth, method, params=None, timeout=600):
+    body = json.dumps({"method": method, "params": params or [], "id": 1}).encode()
+    request = urllib.request.Request(url, body, {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return json.load(reply)["result"]
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"{method}: {e.read().decode()}")
+
+
+def parse_time(line):
+    m = TIME.match(line)
+    if not m:
+        return None
+    stamp = m.group(1)
+    whole, frac = stamp.split(".")
+    return datetime.fromisoformat(whole).timestamp() + float("0." + frac)
+
+
+def percentiles(samples):
+    samples = sorted(samples)
+    p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))]
+    return {"p50_ms": round(p(0.50) * 1000, 2), "p95_ms": round(p(0.95) * 1000, 2), "max_ms": round(samples[-1] * 1000, 2), "blocks": len(samples)}
+
+
+class Ventured:
+    def __init__(self, binary, work, name, extra=()):
+        self.dir = os.path.join(work, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.log_path = self.dir + ".log"
+        env = dict(os.environ, RUST_LOG="info,venture_chain=debug,libp2p_gossipsub=error")
+        args = [binary, "run", "--chain", "dev", "--datadir", self.dir, "--rpc-port", "0",
+                "--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns", *extra]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"), env=env)
+        for _ in range(6000):
+            try:
+                addr = open(os.path.join(self.dir, "rpc.addr")).read().strip()
+                self.auth = open(os.path.join(self.dir, ".cookie")).read().strip()
+                self.url = f"http://{addr}/"
+                self.call("getblockcount")
+                break
+            except Exception:
+                time.sleep(0.01)
+        else:
+            raise RuntimeError(f"{name} did not start; see {self.log_path}")
+
+    def call(self, method, params=None):
+        return rpc(self.url, self.auth, method, params)
+
+    def p2p_addr(self):
+        info = self.call("getnetworkinfo")
+        return info["listen_addresses"][0] + "/p2p/" + info["local_peer_id"]
+
+    def tip_times(self):
+        """hash -> time this node made it its tip, from its log."""
+        times = {}
+        for line in open(self.log_path):
+            if "new tip" in line:
+                m = re.search(r"hash=([0-9a-f]{64})", line)
+                t = parse_time(line)
+                if m and t and m.group(1) not in times:
+                    times[m.group(1)] = t
+        return times
+
+    def stop(self):
+        try:
+            self.call("stop")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class Litecoind:
+    def __init__(self, work, name, connect=None):
+        self.dir = os.path.join(work, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.port, self.rpc_port = free_port(), free_port()
+        args = ["litecoind", "-regtest", "-server", "-rpcbind=127.0.0.1", "-rpcallowip=127.0.0.1", "-listen=1",
+                "-bind=127.0.0.1", f"-port={self.port}", f"-rpcport={self.rpc_port}", "-dnsseed=0", "-discover=0",
+                f"-datadir={self.dir}", "-logtimemicros=1", "-vbparams=mweb:4000000000:4000000001", "-printtoconsole=0",
+                "-disablewallet=1", "-fallbackfee=0.0001"]
+        if connect:
+            args.append(f"-addnode=127.0.0.1:{connect}")
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.rpc_port}/"
+        for _ in range(6000):
+            try:
+                self.auth = open(os.path.join(self.dir, "regtest", ".cookie")).read().strip()
+                self.call("getblockcount")
+                break
+            except Exception:
+                time.sleep(0.01)
+        else:
+            raise RuntimeError(f"litecoind {name} did not start")
+
+    def call(self, method, params=None):
+        return rpc(self.url, self.auth, method, params)
+
+    def tip_times(self):
+        times = {}
+        for line in open(os.path.join(self.dir, "regtest", "debug.log")):
+            if "UpdateTip: new best=" in line:
+                m = re.search(r"new best=([0-9a-f]{64})", line)
+                t = parse_time(line)
+                if m and t and m.group(1) not in times:
+                    times[m.group(1)] = t
+        return times
+
+    def stop(self):
+        try:
+            self.call("stop")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def measure_sync(first, start_second, blocks, mine):
+    mined = 0
+    while mined < blocks:
+        step = min(1000, blocks - mined)
+        mine(first, step)
+        mined += step
+    second = start_second()
+    start = time.time()
+    while second.call("getblockcount") < blocks:
+        time.sleep(0.02)
+    elapsed = time.time() - start
+    assert second.call("getbestblockhash") == first.call("getbestblockhash")
+    return second, {"blocks": blocks, "seconds": round(elapsed, 2), "blocks_per_second": round(blocks / elapsed, 1)}
+
+
+def measure_propagation(nodes, count, mine_one):
+    tips = []
+    for _ in range(count):
+        tips.append(mine_one(nodes[0]))
+        time.sleep(0.2)
+    last = nodes[0].call("getbestblockhash")
+    deadline = time.time() + 120
+    while any(n.call("getbestblockhash") != last for n in nodes):
+        if time.time() > deadline:
+            raise RuntimeError("the devnet did not converge")
+        time.sleep(0.05)
+    time.sleep(0.5)
+    logs = [n.tip_times() for n in nodes]
+    samples = []
+    for tip in tips:
+        if all(tip in log for log in logs):
+            samples.append(max(log[tip] for log in logs) - logs[0][tip])
+    return percentiles(samples)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--blocks", type=int, default=5000)
+    parser.add_argument("--nodes", type=int, default=10)
+    parser.add_argument("--propagation", type=int, default=100)
+    parser.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ventured"))
+    parser.add_argument("--skip-litecoin", action="store_true")
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="venture-p2p-bench-")
+    results = {}
+    running = []
+    try:
+        # ventured: sync
+        a = Ventured(args.bin, work, "sync-a")
+        running.append(a)
+        generate = lambda node, n: node.call("generatetoaddress", [n, DEV_ADDRESS])
+        b, results["ventured_sync"] = measure_sync(a, lambda: running.append(Ventured(args.bin, work, "sync-b", ["--bootnode", a.p2p_addr()])) or running[-1], args.blocks, generate)
+        for node in running:
+            node.stop()
+        running.clear()
+        # ventured: propagation
+        seed = Ventured(args.bin, work, "prop-0")
+        running.append(seed)
+        for i in range(1, args.nodes):
+            running.append(Ventured(args.bin, work, f"prop-{i}", ["--bootnode", seed.p2p_addr()]))
+        time.sleep(3)
+        results["ventured_propagation"] = measure_propagation(running, args.propagation, lambda n: n.call("generatetoaddress", [1, DEV_ADDRESS])[0])
+        for node in running:
+            node.stop()
+        running.clear()
+
+        if not args.skip_litecoin:
+            l1 = Litecoind(work, "ltc-sync-a")
+            running.append(l1)
+            mine_ltc = lambda node, n: node.call("generatetoaddress", [n, LTC_ADDRESS])
+            l2, results["litecoind_sync"] = measure_sync(l1, lambda: running.append(Litecoind(work, "ltc-sync-b", l1.port)) or running[-1], args.blocks, mine_ltc)
+            for node in running:
+                node.stop()
+            running.clear()
+            seed = Litecoind(work, "ltc-prop-0")
+            running.append(seed)
+            for i in range(1, args.nodes):
+                running.append(Litecoind(work, f"ltc-prop-{i}", seed.port))
+            time.sleep(3)
+            results["litecoind_propagation"] = measure_propagation(running, args.propagation, lambda n: n.call("generatetoaddress", [1, LTC_ADDRESS])[0])
+            for node in running:
+                node.stop()
+            running.clear()
+            results["sync_ratio_ventured_over_litecoind"] = round(
+                results["ventured_sync"]["blocks_per_second"] / results["litecoind_sync"]["blocks_per_second"], 2)
+    finally:
+        for node in running:
+            node.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
