@@ -24,6 +24,9 @@ fn litecoin_cli() -> Option<&'static str> {
 
 fn cli(node: &Node, args: &[&str]) -> std::process::Output {
     Command::new("litecoin-cli")
+        // Its own data directory, so no litecoin.conf of the machine's user (which may
+        // set rpcuser/rpcpassword and override the cookie) is read.
+        .arg(format!("-datadir={}", node.datadir.display()))
         .arg("-rpcconnect=127.0.0.1")
         .arg(format!("-rpcport={}", node.rpc.port()))
         .arg(format!("-rpccookiefile={}", node.cookie_path().display()))
