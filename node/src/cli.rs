@@ -54,6 +54,11 @@ pub enum Command {
     /// Founders' tools: scaffold a chain, write and verify its launch manifest.
     #[command(subcommand)]
     Launch(LaunchCommand),
+    /// Merged-mining coordinator: a Stratum v1 server mining a parent chain and
+    /// Venture chains in the same work.
+    Mm(crate::commands::mm::MmArgs),
+    /// A CPU Stratum v1 miner (SHA-256d or scrypt).
+    Miner(crate::commands::mm::MinerArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -50,7 +50,7 @@ fn p2tr_spend() -> (Transaction, Vec<TxOut>) {
     let sighash = SighashCache::new(&tx)
         .taproot_key_spend_signature_hash(
             0,
-            &Prevouts::All(&[prevout.clone()]),
+            &Prevouts::All(std::slice::from_ref(&prevout)),
             TapSighashType::Default,
         )
         .unwrap();

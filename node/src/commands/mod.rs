@@ -4,6 +4,7 @@ mod blocks;
 mod chain_data;
 mod lab;
 mod launch;
+pub(crate) mod mm;
 pub(crate) mod wallet;
 
 pub use wallet::{RpcTarget, WalletCommand};
@@ -28,5 +29,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Key(crate::cli::KeyCommand::PeerId(args))) => chain_data::peer_id(&args),
         Some(Command::Wallet(args)) => wallet::run(args.command, &args.chain, &args.rpc),
         Some(Command::Launch(command)) => launch::run(command),
+        Some(Command::Mm(args)) => mm::run_mm(args),
+        Some(Command::Miner(args)) => mm::run_miner(args),
     }
 }

@@ -1,0 +1,44 @@
+//! Errors of the merged-mining coordinator and its Stratum server.
+
+use thiserror::Error;
+use venture_rpc_client::ClientError;
+
+#[derive(Debug, Error)]
+pub enum MmError {
+    /// A node could not be reached, refused the credentials, or returned an RPC error.
+    #[error("{node}: {method}: {source}")]
+    Rpc {
+        node: String,
+        method: &'static str,
+        source: ClientError,
+    },
+    /// A node answered with something that is not what the method promises.
+    #[error("{node}: unexpected {method} reply: {detail}")]
+    BadReply {
+        node: String,
+        method: &'static str,
+        detail: String,
+    },
+    #[error("invalid coordinator configuration: {0}")]
+    Config(String),
+    #[error("cannot build mining work: {0}")]
+    Job(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl MmError {
+    /// Whether the node itself is unreachable (as opposed to answering badly); a missing
+    /// cookie file counts, since a node writes it only once it is up.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            MmError::Rpc {
+                source: ClientError::Connect { .. }
+                    | ClientError::Io(_)
+                    | ClientError::Cookie { .. },
+                ..
+            }
+        )
+    }
+}

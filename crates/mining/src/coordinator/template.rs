@@ -1,0 +1,267 @@
+//! A parent chain's block template, read from a BIP22 `getblocktemplate` reply (Bitcoin
+//! Core, Litecoin Core, or a Venture node acting as parent).
+
+use crate::coordinator::MmError;
+use bitcoin::consensus::encode;
+use bitcoin::hashes::{sha256d, Hash};
+use bitcoin::{BlockHash, ScriptBuf, Transaction, TxMerkleNode, Txid, Wtxid};
+use serde_json::Value;
+use std::str::FromStr;
+use venture_auxpow::merkle_root;
+use venture_pow::{Target, U256};
+
+/// BIP141's witness commitment output: OP_RETURN, a 36-byte push, this header.
+const WITNESS_COMMITMENT_HEADER: [u8; 6] = [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
+
+/// One template transaction, kept as the parent gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateTx {
+    /// Its serialization (with witness if it has one), copied into the block.
+    pub data: Vec<u8>,
+    pub txid: Txid,
+    pub wtxid: Wtxid,
+}
+
+impl TemplateTx {
+    pub fn has_witness(&self) -> bool {
+        self.txid.to_byte_array() != self.wtxid.to_byte_array()
+    }
+}
+
+/// The parts of a parent template the coordinator builds work from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParentTemplate {
+    pub version: i32,
+    pub prev_hash: BlockHash,
+    pub bits: u32,
+    pub target: Target,
+    pub height: u32,
+    pub curtime: u32,
+    pub mintime: u32,
+    pub coinbase_value: u64,
+    pub transactions: Vec<TemplateTx>,
+    /// The witness commitment output script, when the block needs one.
+    pub witness_commitment: Option<ScriptBuf>,
+    pub longpollid: Option<String>,
+    /// Litecoin's MWEB extension data is present: blocks without it will be refused.
+    pub has_mweb: bool,
+}
+
+impl ParentTemplate {
+    /// Reads a `getblocktemplate` result.
+    pub fn from_json(node: &str, reply: &Value) -> Result<ParentTemplate, MmError> {
+        let bad = |detail: String| MmError::BadReply {
+            node: node.to_string(),
+            method: "getblocktemplate",
+            detail,
+        };
+        let u64_field = |name: &str| {
+            reply
+                .get(name)
+                .and_then(Value::as_u64)
+                .ok_or_else(|| bad(format!("missing or invalid `{name}`")))
+        };
+        let str_field = |name: &str| {
+            reply
+                .get(name)
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad(format!("missing or invalid `{name}`")))
+        };
+        let version = reply
+            .get("version")
+            .and_then(Value::as_i64)
+            .and_then(|v| {
+                u32::try_from(v)
+                    .ok()
+                    .or_else(|| i32::try_from(v).ok().map(|v| v as u32))
+            })
+            .ok_or_else(|| bad("missing or invalid `version`".into()))?
+            as i32;
+        let prev_hash = BlockHash::from_str(str_field("previousblockhash")?)
+            .map_err(|e| bad(format!("previousblockhash: {e}")))?;
+        let bits =
+            u32::from_str_radix(str_field("bits")?, 16).map_err(|e| bad(format!("bits: {e}")))?;
+        let target = match reply.get("target").and_then(Value::as_str) {
+            Some(hex_target) => {
+                let bytes: [u8; 32] = hex::decode(hex_target)
+                    .ok()
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(|| bad("target is not 32 bytes of hex".into()))?;
+                Target::from_be_bytes(bytes)
+            }
+            None => Target::from_bits(bits, &Target(U256::MAX))
+                .map_err(|e| bad(format!("bits: {e}")))?,
+        };
+        let height =
+            u32::try_from(u64_field("height")?).map_err(|_| bad("height out of range".into()))?;
+        let curtime =
+            u32::try_from(u64_field("curtime")?).map_err(|_| bad("curtime out of range".into()))?;
+        let mintime = reply
+            .get("mintime")
+            .and_then(Value::as_u64)
+            .and_then(|t| u32::try_from(t).ok())
+            .unwrap_or(0);
+        let coinbase_value = u64_field("coinbasevalue")?;
+        let transactions = reply
+            .get("transactions")
+            .and_then(Value::as_array)
+            .map(|txs| txs.iter().map(|tx| template_tx(tx).map_err(&bad)).collect())
+            .unwrap_or_else(|| Ok(Vec::new()))?;
+        let witness_commitment = match reply
+            .get("default_witness_commitment")
+            .and_then(Value::as_str)
+        {
+            Some(script) => {
+                Some(ScriptBuf::from_bytes(hex::decode(script).map_err(|e| {
+                    bad(format!("default_witness_commitment: {e}"))
+                })?))
+            }
+            None => witness_commitment_for(&transactions),
+        };
+        Ok(ParentTemplate {
+            version,
+            prev_hash,
+            bits,
+            target,
+            height,
+            curtime,
+            mintime,
+            coinbase_value,
+            transactions,
+            witness_commitment,
+            longpollid: reply
+                .get("longpollid")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            has_mweb: reply.get("mweb").is_some_and(|m| !m.is_null()),
+        })
+    }
+
+    /// Whether two templates give the same work (apart from the time), so that a fresh
+    /// poll need not become a new job.
+    pub fn same_work(&self, other: &ParentTemplate) -> bool {
+        self.prev_hash == other.prev_hash
+            && self.version == other.version
+            && self.bits == other.bits
+            && self.coinbase_value == other.coinbase_value
+            && self.witness_commitment == other.witness_commitment
+            && self.transactions.len() == other.transactions.len()
+            && self
+                .transactions
+                .iter()
+                .zip(&other.transactions)
+                .all(|(a, b)| a.txid == b.txid)
+    }
+
+    /// The txids after the coinbase, as merkle leaves.
+    pub fn tx_leaves(&self) -> impl Iterator<Item = TxMerkleNode> + '_ {
+        self.transactions
+            .iter()
+            .map(|tx| TxMerkleNode::from_byte_array(tx.txid.to_byte_array()))
+    }
+}
+
+fn template_tx(entry: &Value) -> Result<TemplateTx, String> {
+    let data = entry
+        .get("data")
+        .and_then(Value::as_str)
+        .ok_or("a transaction without `data`")?;
+    let data = hex::decode(data).map_err(|e| format!("transaction data: {e}"))?;
+    let parse_id = |name: &str| -> Result<Option<[u8; 32]>, String> {
+        match entry.get(name).and_then(Value::as_str) {
+            Some(text) => Txid::from_str(text)
+                .map(|id| Some(id.to_byte_array()))
+                .map_err(|e| format!("transaction {name}: {e}")),
+            None => Ok(None),
+        }
+    };
+    let (txid, wtxid) = match (parse_id("txid")?, parse_id("hash")?) {
+        (Some(txid), Some(wtxid)) => (txid, wtxid),
+        // Old nodes give only `hash` (the txid); decode to be sure of both.
+        _ => {
+            let tx: Transaction =
+                encode::deserialize(&data).map_err(|e| format!("transaction data: {e}"))?;
+            (
+                tx.compute_txid().to_byte_array(),
+                tx.compute_wtxid().to_byte_array(),
+            )
+        }
+    };
+    Ok(TemplateTx {
+        data,
+        txid: Txid::from_byte_array(txid),
+        wtxid: Wtxid::from_byte_array(wtxid),
+    })
+}
+
+/// BIP141's commitment with an all-zero reserved value, computed when a node sends
+/// witness transactions without `default_witness_commitment`.
+fn witness_commitment_for(transactions: &[TemplateTx]) -> Option<ScriptBuf> {
+    transactions
+        .iter()
+        .any(TemplateTx::has_witness)
+        .then(|| commitment_script(transactions))
+}
+
+/// The commitment output script over `transactions` after a coinbase.
+fn commitment_script(transactions: &[TemplateTx]) -> ScriptBuf {
+    // The coinbase's wtxid counts as all zeros.
+    let leaves: Vec<TxMerkleNode> = std::iter::once(TxMerkleNode::all_zeros())
+        .chain(
+            transactions
+                .iter()
+                .map(|tx| TxMerkleNode::from_byte_array(tx.wtxid.to_byte_array())),
+        )
+        .collect();
+    let root = merkle_root(&leaves).unwrap_or_else(TxMerkleNode::all_zeros);
+    let mut preimage = root.to_byte_array().to_vec();
+    preimage.extend_from_slice(&[0u8; 32]);
+    let commitment = sha256d::Hash::hash(&preimage);
+    let mut script = WITNESS_COMMITMENT_HEADER.to_vec();
+    script.extend_from_slice(commitment.as_byte_array());
+    ScriptBuf::from_bytes(script)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A litecoind 0.21 regtest reply, trimmed.
+    fn litecoind_reply() -> Value {
+        json!({
+            "version": 536870912u32,
+            "rules": ["csv", "!segwit", "taproot"],
+            "previousblockhash": "fed8d02cf1dcdb31c8700bdc727fd4fbc104a0f4ec38060e9eb42fd61d22f99b",
+            "transactions": [],
+            "coinbasevalue": 5000000000u64,
+            "longpollid": "fed8d02cf1dcdb31c8700bdc727fd4fbc104a0f4ec38060e9eb42fd61d22f99b4",
+            "target": "7fffff0000000000000000000000000000000000000000000000000000000000",
+            "mintime": 1795688555u32,
+            "curtime": 1795688555u32,
+            "bits": "207fffff",
+            "height": 2,
+            "default_witness_commitment": "6a24aa21a9ede2f61c3f71d1defd3fa999dfa36953755c690689799962b48bebd836974e8cf9"
+        })
+    }
+
+    #[test]
+    fn reads_a_litecoind_template() {
+        let template = ParentTemplate::from_json("ltc", &litecoind_reply()).unwrap();
+        assert_eq!(template.version, 0x2000_0000);
+        assert_eq!(template.bits, 0x207f_ffff);
+        assert_eq!(
+            template.target,
+            Target::from_bits(0x207f_ffff, &Target(U256::MAX)).unwrap()
+        );
+        assert_eq!(template.height, 2);
+        assert_eq!(template.coinbase_value, 5_000_000_000);
+        assert!(template.longpollid.is_some());
+        // With no transactions, the commitment is the one over the coinbase alone; ours
+        // must agree with the node's.
+        assert_eq!(template.witness_commitment, Some(commitment_script(&[])));
+        let mut missing = litecoind_reply();
+        missing.as_object_mut().unwrap().remove("bits");
+        assert!(ParentTemplate::from_json("ltc", &missing).is_err());
+    }
+}

@@ -1,0 +1,153 @@
+//! The Stratum v1 server of `ventured mm`: newline-delimited JSON over TCP, one tokio
+//! task per miner connection, work and share checks from the [`Coordinator`].
+//!
+//! Methods: `mining.subscribe` (extranonce1 of 4 bytes per connection, extranonce2 of 4
+//! bytes), `mining.authorize` (any worker is accepted and recorded), `mining.submit`
+//! (errors 20 other, 21 job not found / stale, 22 duplicate, 23 low difficulty,
+//! 24 unauthorized, 25 not subscribed), `mining.suggest_difficulty`,
+//! `mining.extranonce.subscribe`, `mining.configure` (every extension declined). The
+//! server sends `mining.set_difficulty` (vardiff, see [`vardiff`]) and `mining.notify`
+//! (byte orders in [`encoding`]).
+
+pub mod difficulty;
+pub mod encoding;
+mod lines;
+pub mod protocol;
+mod session;
+pub mod vardiff;
+
+pub use session::{notify, Session};
+pub use vardiff::VardiffConfig;
+
+use crate::coordinator::{Coordinator, EXTRANONCE1_SIZE};
+use lines::{LineBuffer, Received};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::net::{TcpListener, TcpStream};
+use tracing::{debug, info, warn};
+
+/// Server settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StratumConfig {
+    pub listen: SocketAddr,
+    pub vardiff: VardiffConfig,
+}
+
+/// A bound Stratum server.
+pub struct StratumServer {
+    listener: TcpListener,
+    coordinator: Arc<Coordinator>,
+    vardiff: VardiffConfig,
+    next_extranonce1: AtomicU32,
+}
+
+impl StratumServer {
+    /// Binds the listening socket (port 0 picks a free one; see [`Self::local_addr`]).
+    pub async fn bind(
+        config: StratumConfig,
+        coordinator: Arc<Coordinator>,
+    ) -> std::io::Result<StratumServer> {
+        let listener = TcpListener::bind(config.listen).await?;
+        // Different runs hand out different extranonce1 values, so a restarted
+        // coordinator does not repeat coinbases of shares in flight.
+        let seed = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32).rotate_left(16))
+            .unwrap_or(0);
+        Ok(StratumServer {
+            listener,
+            coordinator,
+            vardiff: config.vardiff,
+            next_extranonce1: AtomicU32::new(seed),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Accepts miners until the task is dropped.
+    pub async fn run(self) {
+        let server = Arc::new(self);
+        if let Ok(addr) = server.listener.local_addr() {
+            info!(%addr, "Stratum server listening");
+        }
+        loop {
+            match server.listener.accept().await {
+                Ok((stream, peer)) => {
+                    let server = server.clone();
+                    tokio::spawn(async move { server.serve(stream, peer).await });
+                }
+                Err(e) => {
+                    // Out of descriptors and the like: pause rather than spin.
+                    warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+    }
+
+    async fn serve(&self, stream: TcpStream, peer: SocketAddr) {
+        let stats = self.coordinator.stats().clone();
+        stats.connections.fetch_add(1, Ordering::Relaxed);
+        debug!(%peer, "miner connected");
+        let extranonce1: [u8; EXTRANONCE1_SIZE] = self
+            .next_extranonce1
+            .fetch_add(1, Ordering::Relaxed)
+            .to_be_bytes();
+        match self.converse(&stream, peer, extranonce1).await {
+            Ok(()) => debug!(%peer, "miner disconnected"),
+            Err(e) => debug!(%peer, "miner connection closed: {e}"),
+        }
+        stats.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    async fn converse(
+        &self,
+        stream: &TcpStream,
+        peer: SocketAddr,
+        extranonce1: [u8; EXTRANONCE1_SIZE],
+    ) -> std::io::Result<()> {
+        let _ = stream.set_nodelay(true);
+        let mut session = Session::new(
+            self.coordinator.clone(),
+            peer,
+            extranonce1,
+            self.vardiff.clone(),
+            Instant::now(),
+        );
+        let mut jobs = self.coordinator.jobs();
+        jobs.borrow_and_update();
+        let mut buffer = LineBuffer::default();
+        let mut ticker = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            let out: Vec<String> = tokio::select! {
+                ready = stream.readable() => {
+                    ready?;
+                    match buffer.read_from(stream)? {
+                        Received::Closed => return Ok(()),
+                        Received::Lines(lines) => lines
+                            .iter()
+                            .flat_map(|line| session.handle_line(line, Instant::now()))
+                            .collect(),
+                    }
+                }
+                changed = jobs.changed() => {
+                    if changed.is_err() {
+                        return Ok(());
+                    }
+                    let job = jobs.borrow_and_update().clone();
+                    job.and_then(|job| session.on_job(&job)).into_iter().collect()
+                }
+                _ = ticker.tick() => session.on_tick(Instant::now()),
+            };
+            if !out.is_empty() {
+                let mut bytes = out.join("\n");
+                bytes.push('\n');
+                lines::write_all(stream, bytes.as_bytes()).await?;
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! One miner connection's protocol state: subscribe, authorize, difficulty, jobs, and
+//! share checking through the coordinator. No I/O here: lines in, lines out.
+
+use crate::coordinator::{
+    Coordinator, Job, ShareRejection, ShareSubmission, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE,
+};
+use crate::stratum::difficulty::target_for_difficulty;
+use crate::stratum::encoding::{prevhash_to_stratum, u32_from_hex, u32_to_hex};
+use crate::stratum::protocol::{self, Message, StratumError};
+use crate::stratum::vardiff::{Vardiff, VardiffConfig};
+use serde_json::{json, Map, Value};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use tracing::{debug, info};
+
+/// A connection's state.
+pub struct Session {
+    coordinator: Arc<Coordinator>,
+    peer: SocketAddr,
+    extranonce1: [u8; EXTRANONCE1_SIZE],
+    subscribed: bool,
+    workers: Vec<String>,
+    vardiff: Vardiff,
+    /// Whether difficulty and work were sent (after subscribe and authorize).
+    started: bool,
+    /// Epoch of the last job sent; a job of another epoch is sent with clean_jobs.
+    last_epoch: Option<u64>,
+    last_job: Option<String>,
+}
+
+impl Session {
+    pub fn new(
+        coordinator: Arc<Coordinator>,
+        peer: SocketAddr,
+        extranonce1: [u8; EXTRANONCE1_SIZE],
+        vardiff: VardiffConfig,
+        now: Instant,
+    ) -> Session {
+        Session {
+            coordinator,
+            peer,
+            extranonce1,
+            subscribed: false,
+            workers: Vec::new(),
+            vardiff: Vardiff::new(vardiff, now),
+            started: false,
+            last_epoch: None,
+            last_job: None,
+        }
+    }
+
+    /// The current share difficulty.
+    pub fn difficulty(&self) -> f64 {
+        self.vardiff.difficulty()
+    }
+
+    /// Handles one line from the miner; returns the lines to send back.
+    pub fn handle_line(&mut self, line: &str, now: Instant) -> Vec<String> {
+        let Some(message) = protocol::parse(line) else {
+            return vec![protocol::reply_error(
+                &Value::Null,
+                &StratumError::Other("invalid message".into()),
+            )];
+        };
+        let Message::Call { id, method, params } = message else {
+            // Replies to our notifications need no answer.
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        match method.as_str() {
+            "mining.subscribe" => {
+                self.subscribed = true;
+                let subscription = hex::encode(self.extranonce1);
+                out.push(protocol::reply(
+                    &id,
+                    json!([
+                        [
+                            ["mining.set_difficulty", subscription],
+                            ["mining.notify", subscription]
+                        ],
+                        hex::encode(self.extranonce1),
+                        EXTRANONCE2_SIZE
+                    ]),
+                ));
+                out.extend(self.start());
+            }
+            "mining.authorize" => {
+                let Some(worker) = params.first().and_then(Value::as_str) else {
+                    out.push(protocol::reply_error(
+                        &id,
+                        &StratumError::Other("authorize needs a worker name".into()),
+                    ));
+                    return out;
+                };
+                if !self.workers.iter().any(|w| w == worker) {
+                    info!(peer = %self.peer, worker, "miner authorized");
+                    self.workers.push(worker.to_string());
+                }
+                out.push(protocol::reply(&id, json!(true)));
+                out.extend(self.start());
+            }
+            "mining.submit" => {
+                let result = self.submit(&params, now);
+                match result {
+                    Ok(()) => {
+                        out.push(protocol::reply(&id, json!(true)));
+                        if let Some(difficulty) = self.vardiff.on_share(now) {
+                            out.push(set_difficulty(difficulty));
+                        }
+                    }
+                    Err(error) => out.push(protocol::reply_error(&id, &error)),
+                }
+            }
+            "mining.extranonce.subscribe" => out.push(protocol::reply(&id, json!(true))),
+            "mining.suggest_difficulty" => {
+                let suggested = params.first().and_then(Value::as_f64).unwrap_or(0.0);
+                out.push(protocol::reply(&id, json!(true)));
+                if let Some(difficulty) = self.vardiff.suggest(suggested, now) {
+                    if self.started {
+                        out.push(set_difficulty(difficulty));
+                    }
+                }
+            }
+            "mining.configure" => {
+                // No extension (version rolling, minimum difficulty…) is offered; saying
+                // so lets ASIC firmware that asks first go on without them.
+                let mut declined = Map::new();
+                if let Some(Value::Array(names)) = params.first() {
+                    for name in names.iter().filter_map(Value::as_str) {
+                        declined.insert(name.to_string(), json!(false));
+                    }
+                }
+                out.push(protocol::reply(&id, Value::Object(declined)));
+            }
+            _ => out.push(protocol::reply_error(
+                &id,
+                &StratumError::Other(format!("Unknown method {method}")),
+            )),
+        }
+        out
+    }
+
+    /// A new job from the coordinator; the notify line if the miner is ready for work.
+    pub fn on_job(&mut self, job: &Job) -> Option<String> {
+        if !self.started || self.last_job.as_deref() == Some(job.id.as_str()) {
+            return None;
+        }
+        let clean = self.last_epoch != Some(job.epoch);
+        self.last_epoch = Some(job.epoch);
+        self.last_job = Some(job.id.clone());
+        Some(notify(job, clean))
+    }
+
+    /// Once a second: eases the difficulty of a miner that finds nothing.
+    pub fn on_tick(&mut self, now: Instant) -> Vec<String> {
+        if !self.started {
+            return Vec::new();
+        }
+        self.vardiff
+            .on_tick(now)
+            .map(set_difficulty)
+            .into_iter()
+            .collect()
+    }
+
+    /// After subscribe and authorize: the difficulty, then the current job.
+    fn start(&mut self) -> Vec<String> {
+        if self.started || !self.subscribed || self.workers.is_empty() {
+            return Vec::new();
+        }
+        self.started = true;
+        let mut out = vec![set_difficulty(self.vardiff.difficulty())];
+        if let Some(job) = self.coordinator.current_job() {
+            out.extend(self.on_job(&job));
+        }
+        out
+    }
+
+    fn submit(&mut self, params: &[Value], now: Instant) -> Result<(), StratumError> {
+        if !self.subscribed {
+            return Err(StratumError::NotSubscribed);
+        }
+        let text = |i: usize| params.get(i).and_then(Value::as_str);
+        let (Some(worker), Some(job_id), Some(extranonce2), Some(ntime), Some(nonce)) =
+            (text(0), text(1), text(2), text(3), text(4))
+        else {
+            return Err(StratumError::Other(
+                "submit needs worker, job id, extranonce2, ntime and nonce".into(),
+            ));
+        };
+        if !self.workers.iter().any(|w| w == worker) {
+            return Err(StratumError::Unauthorized);
+        }
+        let extranonce2 = hex::decode(extranonce2)
+            .map_err(|_| StratumError::Other("extranonce2 is not hex".into()))?;
+        let ntime = u32_from_hex(ntime).ok_or_else(|| StratumError::Other("bad ntime".into()))?;
+        let nonce = u32_from_hex(nonce).ok_or_else(|| StratumError::Other("bad nonce".into()))?;
+        let share = ShareSubmission {
+            job_id,
+            extranonce1: self.extranonce1,
+            extranonce2: &extranonce2,
+            ntime,
+            nonce,
+        };
+        let pow = self.coordinator.config().parent.pow;
+        let difficulty = self.vardiff.accepted_difficulty(now);
+        let target = target_for_difficulty(difficulty, pow);
+        match self.coordinator.check_share(&share, &target, now) {
+            Ok(accepted) => {
+                // Credit the current difficulty unless the share only met the previous
+                // one (within the grace after a change).
+                let current = self.vardiff.difficulty();
+                let credited = if target_for_difficulty(current, pow).is_met_by(&accepted.pow_hash)
+                {
+                    current
+                } else {
+                    difficulty
+                };
+                self.coordinator.stats().credit_worker(worker, credited);
+                debug!(peer = %self.peer, worker, job = job_id, parent = accepted.parent_block, aux = accepted.aux_blocks, "share accepted");
+                Ok(())
+            }
+            Err(rejection) => {
+                debug!(peer = %self.peer, worker, job = job_id, ?rejection, "share rejected");
+                Err(match rejection {
+                    ShareRejection::Stale => StratumError::JobNotFound,
+                    ShareRejection::Duplicate => StratumError::Duplicate,
+                    ShareRejection::LowDifficulty => StratumError::LowDifficulty,
+                    ShareRejection::Invalid(reason) => StratumError::Other(reason),
+                })
+            }
+        }
+    }
+}
+
+fn set_difficulty(difficulty: f64) -> String {
+    protocol::call(Value::Null, "mining.set_difficulty", json!([difficulty]))
+}
+
+/// `mining.notify`: job id, prevhash (word-swapped), coinb1, coinb2, merkle branch,
+/// version, nbits, ntime (big-endian hex), clean_jobs.
+pub fn notify(job: &Job, clean: bool) -> String {
+    let branch: Vec<String> = job
+        .merkle_branch
+        .iter()
+        .map(|node| hex::encode(bitcoin::hashes::Hash::as_byte_array(node)))
+        .collect();
+    protocol::call(
+        Value::Null,
+        "mining.notify",
+        json!([
+            job.id,
+            prevhash_to_stratum(&job.template.prev_hash),
+            hex::encode(&job.coinb1),
+            hex::encode(&job.coinb2),
+            branch,
+            u32_to_hex(job.template.version as u32),
+            u32_to_hex(job.template.bits),
+            u32_to_hex(job.template.curtime),
+            clean
+        ]),
+    )
+}

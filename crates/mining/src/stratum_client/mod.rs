@@ -1,0 +1,179 @@
+//! A CPU Stratum v1 miner (`ventured miner`): connects, subscribes, authorizes, follows
+//! `mining.notify` and `mining.set_difficulty`, hashes with N threads (SHA-256d or
+//! scrypt) and submits shares. It reconnects with back-off when the server goes away.
+//!
+//! With zero threads it only follows jobs, which is how benchmarks time job delivery.
+
+mod hasher;
+mod session;
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use tracing::warn;
+use venture_pow::{PowAlgorithm, Target};
+
+/// How the miner runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StratumMinerConfig {
+    /// `host:port` of the Stratum server.
+    pub server: String,
+    pub user: String,
+    pub password: String,
+    pub threads: usize,
+    pub pow: PowAlgorithm,
+    /// Appends one line per `mining.notify`: receipt time (Unix ms), job id, previous
+    /// block hash (explorer order), clean flag.
+    pub job_log: Option<PathBuf>,
+}
+
+/// Counters, readable while the miner runs.
+#[derive(Debug, Default)]
+pub struct StratumMinerStats {
+    pub hashes: AtomicU64,
+    pub jobs: AtomicU64,
+    pub shares_submitted: AtomicU64,
+    pub shares_accepted: AtomicU64,
+    pub shares_rejected: AtomicU64,
+    pub connections: AtomicU64,
+}
+
+/// Work built from one notify at the current difficulty.
+#[derive(Debug, Clone)]
+struct Work {
+    job_id: String,
+    extranonce1: Vec<u8>,
+    extranonce2_size: usize,
+    coinb1: Vec<u8>,
+    coinb2: Vec<u8>,
+    branch: Vec<[u8; 32]>,
+    version: u32,
+    /// Header order (internal bytes).
+    prev_hash: [u8; 32],
+    bits: u32,
+    ntime: u32,
+    target: Target,
+}
+
+/// What the connection and the hashing threads share.
+struct Shared {
+    config: StratumMinerConfig,
+    stop: AtomicBool,
+    /// The current work and its generation (bumped on every change).
+    work: Mutex<Option<(u64, Arc<Work>)>>,
+    generation: AtomicU64,
+    writer: Mutex<Option<TcpStream>>,
+    next_id: AtomicU64,
+    stats: StratumMinerStats,
+}
+
+impl Shared {
+    fn set_work(&self, work: Option<Work>) {
+        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        if let Ok(mut slot) = self.work.lock() {
+            *slot = work.map(|w| (generation, Arc::new(w)));
+        }
+    }
+
+    fn current(&self) -> Option<(u64, Arc<Work>)> {
+        self.work.lock().ok().and_then(|w| w.clone())
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
+
+/// A running miner; dropping it stops it.
+pub struct StratumMiner {
+    shared: Arc<Shared>,
+    threads: Vec<JoinHandle<()>>,
+    started: Instant,
+}
+
+impl StratumMiner {
+    /// Starts the connection thread and `config.threads` hashing threads.
+    pub fn start(config: StratumMinerConfig) -> std::io::Result<StratumMiner> {
+        let threads = config.threads;
+        let shared = Arc::new(Shared {
+            config,
+            stop: AtomicBool::new(false),
+            work: Mutex::new(None),
+            generation: AtomicU64::new(0),
+            writer: Mutex::new(None),
+            next_id: AtomicU64::new(10),
+            stats: StratumMinerStats::default(),
+        });
+        let mut handles = Vec::new();
+        let connection = shared.clone();
+        handles.push(
+            std::thread::Builder::new()
+                .name("stratum-client".into())
+                .spawn(move || session::run(&connection))?,
+        );
+        for index in 0..threads {
+            let worker = shared.clone();
+            handles.push(
+                std::thread::Builder::new()
+                    .name(format!("stratum-hash-{index}"))
+                    .spawn(move || hasher::run(&worker, index))?,
+            );
+        }
+        Ok(StratumMiner {
+            shared,
+            threads: handles,
+            started: Instant::now(),
+        })
+    }
+
+    pub fn stats(&self) -> &StratumMinerStats {
+        &self.shared.stats
+    }
+
+    /// Average hashes per second since start.
+    pub fn hashrate(&self) -> f64 {
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        self.shared.stats.hashes.load(Ordering::Relaxed) as f64 / secs
+    }
+
+    /// Stops and joins every thread.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.shared.stop.store(true, Ordering::Relaxed);
+        // Unblocks the connection thread's read.
+        if let Ok(writer) = self.shared.writer.lock() {
+            if let Some(stream) = writer.as_ref() {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            }
+        }
+        for handle in self.threads.drain(..) {
+            if handle.join().is_err() {
+                warn!("a miner thread panicked");
+            }
+        }
+    }
+}
+
+impl Drop for StratumMiner {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+/// Sleeps up to `pause`, in slices, returning early when stopping.
+fn nap(shared: &Shared, pause: Duration) {
+    let until = Instant::now() + pause;
+    while !shared.stopping() {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(50)));
+    }
+}

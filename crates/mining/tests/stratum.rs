@@ -1,0 +1,358 @@
+//! The Stratum server and the CPU Stratum miner against a coordinator fed by hand (no
+//! nodes): the miner's shares come back as a parent block and AuxPoWs that check, and
+//! the server answers bad shares with the usual error codes.
+
+use bitcoin::consensus::encode;
+use bitcoin::hashes::Hash;
+use bitcoin::{BlockHash, ScriptBuf};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use venture_auxpow::AuxPow;
+use venture_mining::coordinator::{
+    AuxBlock, AuxConfig, FoundBlock, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
+};
+use venture_mining::stratum::VardiffConfig;
+use venture_mining::{
+    Coordinator, CoordinatorConfig, StratumConfig, StratumMiner, StratumMinerConfig, StratumServer,
+};
+use venture_pow::{PowAlgorithm, Target, U256};
+
+fn endpoint() -> NodeEndpoint {
+    NodeEndpoint::new(
+        "127.0.0.1:1",
+        NodeAuth::UserPassword {
+            user: "u".into(),
+            password: "p".into(),
+        },
+    )
+}
+
+fn config(pow: PowAlgorithm) -> CoordinatorConfig {
+    let parent = ParentConfig {
+        endpoint: endpoint(),
+        pow,
+        rules: vec!["segwit".into()],
+        payout_script: ScriptBuf::from_bytes(vec![0x51]),
+        longpoll: true,
+        poll_interval: Duration::from_millis(500),
+    };
+    let aux = (0..2)
+        .map(|_| AuxConfig {
+            endpoint: endpoint(),
+            address: "addr".into(),
+        })
+        .collect();
+    CoordinatorConfig::new(parent, aux)
+}
+
+fn template(prev: u8, target: Target) -> ParentTemplate {
+    ParentTemplate {
+        version: 0x2000_0000,
+        prev_hash: BlockHash::from_byte_array([prev; 32]),
+        bits: 0x207f_ffff,
+        target,
+        height: 10,
+        curtime: 1_700_000_000,
+        mintime: 1_699_990_000,
+        coinbase_value: 5_000_000_000,
+        transactions: Vec::new(),
+        witness_commitment: None,
+        longpollid: None,
+        has_mweb: false,
+    }
+}
+
+fn aux_block(chain_id: i32, byte: u8) -> AuxBlock {
+    AuxBlock {
+        hash: BlockHash::from_byte_array([byte; 32]),
+        chain_id,
+        previous_block_hash: BlockHash::from_byte_array([byte ^ 0xff; 32]),
+        height: 3,
+        target: Target(U256::MAX >> 1usize),
+    }
+}
+
+/// Starts a server for `coordinator` on a background runtime; returns its address.
+fn serve(coordinator: Arc<Coordinator>, vardiff: VardiffConfig) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let server = StratumServer::bind(
+                StratumConfig {
+                    listen: "127.0.0.1:0".parse().unwrap(),
+                    vardiff,
+                },
+                coordinator,
+            )
+            .await
+            .unwrap();
+            tx.send(server.local_addr().unwrap()).unwrap();
+            server.run().await;
+        });
+    });
+    rx.recv().unwrap()
+}
+
+fn easy_vardiff() -> VardiffConfig {
+    VardiffConfig {
+        start: 1e-6,
+        min: 1e-6,
+        max: 1e-6,
+        share_interval: Duration::from_secs(5),
+    }
+}
+
+fn next_found(found: &Receiver<FoundBlock>) -> FoundBlock {
+    found
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a solution within a minute")
+}
+
+#[test]
+fn miner_shares_become_a_parent_block_and_auxpows() {
+    for pow in [PowAlgorithm::Sha256d, PowAlgorithm::Scrypt] {
+        let (coordinator, found) = Coordinator::detached(config(pow));
+        let chains = [aux_block(0x5645, 0xaa), aux_block(0x5646, 0xbb)];
+        coordinator.update_parent(template(1, Target(U256::MAX >> 1usize)), Instant::now());
+        coordinator.update_aux(0, Some(chains[0].clone()), Instant::now());
+        coordinator.update_aux(1, Some(chains[1].clone()), Instant::now());
+        let addr = serve(coordinator.clone(), easy_vardiff());
+        let miner = StratumMiner::start(StratumMinerConfig {
+            server: addr.to_string(),
+            user: "worker".into(),
+            password: "x".into(),
+            threads: 1,
+            pow,
+            job_log: None,
+        })
+        .unwrap();
+
+        let mut parent_seen = false;
+        let mut aux_seen = [false, false];
+        while !(parent_seen && aux_seen == [true, true]) {
+            match next_found(&found) {
+                FoundBlock::Parent {
+                    block_hex,
+                    prev_hash,
+                    ..
+                } => {
+                    let block: bitcoin::Block =
+                        encode::deserialize(&hex::decode(block_hex).unwrap()).unwrap();
+                    assert_eq!(prev_hash, BlockHash::from_byte_array([1; 32]));
+                    assert_eq!(block.header.prev_blockhash, prev_hash);
+                    assert!(block.check_merkle_root());
+                    let header: [u8; 80] = encode::serialize(&block.header).try_into().unwrap();
+                    assert!(Target(U256::MAX >> 1usize).is_met_by(&pow.hash(&header)));
+                    parent_seen = true;
+                }
+                FoundBlock::Aux {
+                    index,
+                    chain_id,
+                    hash,
+                    auxpow_hex,
+                    ..
+                } => {
+                    let auxpow: AuxPow =
+                        encode::deserialize(&hex::decode(auxpow_hex).unwrap()).unwrap();
+                    assert_eq!(hash, chains[index].hash);
+                    auxpow.check(hash, chain_id, true).unwrap();
+                    assert!(chains[index].target.is_met_by(&auxpow.parent_pow_hash(pow)));
+                    aux_seen[index] = true;
+                }
+            }
+        }
+        // One proof per aux block, however many shares meet its target (every parent
+        // solution is a distinct block and goes out).
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(!found
+            .try_iter()
+            .any(|f| matches!(f, FoundBlock::Aux { .. })));
+
+        // A new parent tip is new work; the miner's solutions move to it (shares in
+        // flight may still finish the old work first).
+        coordinator.update_parent(template(2, Target(U256::MAX >> 1usize)), Instant::now());
+        let new_tip = BlockHash::from_byte_array([2; 32]);
+        while !matches!(next_found(&found), FoundBlock::Parent { prev_hash, .. } if prev_hash == new_tip)
+        {
+        }
+        let stats = coordinator.stats_json();
+        assert!(
+            stats["shares"]["accepted"].as_u64().unwrap() >= 2,
+            "{stats}"
+        );
+        assert!(
+            miner
+                .stats()
+                .shares_accepted
+                .load(std::sync::atomic::Ordering::Relaxed)
+                >= 2
+        );
+        miner.stop();
+    }
+}
+
+/// A raw Stratum connection.
+struct Raw {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    next_id: u64,
+}
+
+impl Raw {
+    fn connect(addr: SocketAddr) -> Raw {
+        let stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        Raw {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, method: &str, params: Value) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = json!({"id": id, "method": method, "params": params}).to_string() + "\n";
+        self.writer.write_all(line.as_bytes()).unwrap();
+        id
+    }
+
+    fn read(&mut self) -> Value {
+        let mut line = String::new();
+        self.reader.read_line(&mut line).unwrap();
+        serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line:?}"))
+    }
+
+    /// Sends a request and returns its reply, collecting notifications on the way.
+    fn request(&mut self, method: &str, params: Value, notes: &mut Vec<Value>) -> Value {
+        let id = self.send(method, params);
+        loop {
+            let message = self.read();
+            if message["id"] == json!(id) {
+                return message;
+            }
+            notes.push(message);
+        }
+    }
+
+    fn notification(&mut self, method: &str, notes: &mut Vec<Value>) -> Value {
+        if let Some(i) = notes.iter().position(|n| n["method"] == method) {
+            return notes.remove(i);
+        }
+        loop {
+            let message = self.read();
+            if message["method"] == method {
+                return message;
+            }
+            notes.push(message);
+        }
+    }
+}
+
+fn error_code(reply: &Value) -> i64 {
+    reply["error"][0]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no error: {reply}"))
+}
+
+#[test]
+fn bad_shares_get_the_usual_error_codes() {
+    let (coordinator, _found) = Coordinator::detached(config(PowAlgorithm::Sha256d));
+    // A parent target no share meets, so shares stay shares.
+    coordinator.update_parent(template(1, Target(U256::ZERO)), Instant::now());
+    let addr = serve(coordinator.clone(), easy_vardiff());
+    let mut raw = Raw::connect(addr);
+    let mut notes = Vec::new();
+
+    let early = raw.request(
+        "mining.submit",
+        json!(["w", "1", "00000000", "6553f100", "00000000"]),
+        &mut notes,
+    );
+    assert_eq!(error_code(&early), 25);
+    let subscribed = raw.request("mining.subscribe", json!(["test/1"]), &mut notes);
+    assert_eq!(subscribed["result"][1].as_str().unwrap().len(), 8);
+    assert_eq!(subscribed["result"][2], 4);
+    let unauthorized = raw.request(
+        "mining.submit",
+        json!(["w", "1", "00000000", "6553f100", "00000000"]),
+        &mut notes,
+    );
+    assert_eq!(error_code(&unauthorized), 24);
+    assert_eq!(
+        raw.request("mining.authorize", json!(["w", "x"]), &mut notes)["result"],
+        true
+    );
+    let difficulty = raw.notification("mining.set_difficulty", &mut notes);
+    assert_eq!(difficulty["params"][0], 1e-6);
+    let notify = raw.notification("mining.notify", &mut notes);
+    let params = &notify["params"];
+    assert_eq!(params[1], "01010101".repeat(8));
+    assert_eq!(params[5], "20000000");
+    assert_eq!(params[6], "207fffff");
+    assert_eq!(params[7], "6553f100");
+    assert_eq!(params[8], true);
+    let job = params[0].as_str().unwrap().to_string();
+
+    // At difficulty 1e-6 about one hash in 4,300 is a share: look for one.
+    let share = |nonce: u32| json!(["w", job, "00000001", "6553f100", format!("{nonce:08x}")]);
+    let (mut good, mut low) = (None, None);
+    for nonce in 0..1_000_000u32 {
+        let reply = raw.request("mining.submit", share(nonce), &mut notes);
+        match reply["result"] == json!(true) {
+            true => good = Some(nonce),
+            false => {
+                assert_eq!(error_code(&reply), 23, "{reply}");
+                low = Some(nonce);
+            }
+        }
+        if good.is_some() && low.is_some() {
+            break;
+        }
+    }
+    let good = good.expect("a share");
+    assert_eq!(
+        error_code(&raw.request("mining.submit", share(good), &mut notes)),
+        22
+    );
+    let unknown = raw.request(
+        "mining.submit",
+        json!(["w", "ffff", "00000001", "6553f100", "00000000"]),
+        &mut notes,
+    );
+    assert_eq!(error_code(&unknown), 21);
+    let short = raw.request(
+        "mining.submit",
+        json!(["w", job, "0001", "6553f100", "00000000"]),
+        &mut notes,
+    );
+    assert_eq!(error_code(&short), 20);
+    let early_time = raw.request(
+        "mining.submit",
+        json!(["w", job, "00000001", "00000001", "00000000"]),
+        &mut notes,
+    );
+    assert_eq!(error_code(&early_time), 20);
+
+    // A new parent tip: a clean job, and the old job's shares are stale.
+    coordinator.update_parent(template(2, Target(U256::ZERO)), Instant::now());
+    let notify = raw.notification("mining.notify", &mut notes);
+    assert_eq!(notify["params"][8], true);
+    assert_ne!(notify["params"][0].as_str().unwrap(), job);
+    let stale = raw.request("mining.submit", share(good.wrapping_add(1)), &mut notes);
+    assert_eq!(error_code(&stale), 21);
+    let stats = coordinator.stats_json();
+    assert_eq!(stats["shares"]["duplicate"], 1);
+    assert!(stats["shares"]["stale"].as_u64().unwrap() >= 2);
+}

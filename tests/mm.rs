@@ -1,0 +1,467 @@
+//! End to end: `ventured mm` between a real parent node (litecoind regtest, or a Venture
+//! chain acting as a SHA-256d parent) and Venture aux chains, mined over Stratum by
+//! `ventured miner`. Every check reads the nodes: aux blocks are merge-mined with parent
+//! headers the parent node itself holds, and the parent chain grows with the
+//! coordinator's blocks.
+
+mod common;
+#[path = "common/litecoind.rs"]
+mod litecoind;
+
+use bitcoin::consensus::encode;
+use bitcoin::hashes::{sha256d, Hash};
+use common::{Node, TEST_ADDRESS};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Generous: the machine may be busy with other tests; nothing here is a timing check.
+const DEADLINE: Duration = Duration::from_secs(240);
+/// The coinbase tag of the coordinator's parent blocks, `/venture-mm/`, in hex.
+const MM_TAG_HEX: &str = "2f76656e747572652d6d6d2f";
+/// P2WPKH of twenty 0x11 bytes: `TEST_ADDRESS` on a dev-derived chain.
+const PARENT_PAYOUT_SCRIPT: &str = "00141111111111111111111111111111111111111111";
+
+/// A child process killed on drop, its output in a log file.
+struct Process {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Process {
+    fn spawn(args: &[String], log: PathBuf) -> Process {
+        let file = std::fs::File::create(&log).expect("log file");
+        let child = Command::new(common::ventured())
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("ventured starts");
+        Process { child, log }
+    }
+
+    fn log(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(60)..].join("\n")
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `ventured mm` on a free port, with its status file.
+struct Coordinator {
+    process: Process,
+    status: PathBuf,
+}
+
+impl Coordinator {
+    fn start(dir: &Path, args: &[String]) -> Coordinator {
+        let status = dir.join("mm-status.json");
+        let mut all: Vec<String> = vec![
+            "mm".into(),
+            "--stratum-listen".into(),
+            "127.0.0.1:0".into(),
+            "--status-file".into(),
+            status.display().to_string(),
+        ];
+        all.extend(args.iter().cloned());
+        let mut coordinator = Coordinator {
+            process: Process::spawn(&all, dir.join("mm.log")),
+            status,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while coordinator.read_status().is_none() {
+            if let Ok(Some(code)) = coordinator.process.child.try_wait() {
+                panic!(
+                    "ventured mm exited with {code}:\n{}",
+                    coordinator.process.log()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no status file:\n{}",
+                coordinator.process.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        coordinator
+    }
+
+    fn read_status(&self) -> Option<Value> {
+        let text = std::fs::read_to_string(&self.status).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    fn status(&self) -> Value {
+        self.read_status().expect("status file")
+    }
+
+    fn stratum(&self) -> String {
+        self.status()["stratum"]
+            .as_str()
+            .expect("stratum address")
+            .to_string()
+    }
+
+    /// A CPU miner on this coordinator.
+    fn miner(&self, dir: &Path, pow: &str) -> Process {
+        let args: Vec<String> = [
+            "miner",
+            "--stratum",
+            &self.stratum(),
+            "--user",
+            "e2e-worker",
+            "--threads",
+            "1",
+            "--pow",
+            pow,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        Process::spawn(&args, dir.join(format!("miner-{pow}.log")))
+    }
+}
+
+/// A dev-derived chain spec with its own id and chain id, merge-mined by `parent_pow`
+/// parents. Like dev, its merge-mined bits are the trivial 0x207fffff.
+fn aux_spec(dir: &Path, id: &str, chain_id: u32, parent_pow: &str) -> PathBuf {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../chainspec/dev.toml"
+    ))
+    .expect("dev spec")
+    .replace("id = \"dev\"", &format!("id = \"{id}\""))
+    .replace("chain_id = 0x5645", &format!("chain_id = {chain_id:#x}"))
+    .replace(
+        "parent_pow = \"sha256d\"",
+        &format!("parent_pow = \"{parent_pow}\""),
+    );
+    let path = dir.join(format!("{id}.toml"));
+    std::fs::write(&path, spec).expect("spec written");
+    path
+}
+
+fn start_aux(spec: &Path) -> Node {
+    Node::start(&["--chain", spec.to_str().expect("utf-8 path")])
+}
+
+fn aux_by_url(node: &Node) -> String {
+    format!(
+        "url={},cookie={},address={TEST_ADDRESS}",
+        node.rpc,
+        node.cookie_path().display()
+    )
+}
+
+fn wait_until(what: &str, diagnostics: impl Fn() -> String, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + DEADLINE;
+    while !done() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}\n{}",
+            diagnostics()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The parent block hashes (explorer order) of an aux chain's blocks at heights
+/// `1..=height`, each checked to be merge-mined.
+fn parent_hashes(aux: &Node, height: u64) -> Vec<String> {
+    (1..=height)
+        .map(|h| {
+            let hash = aux.rpc("getblockhash", json!([h]));
+            let block = aux.rpc("getblock", json!([hash, 1]));
+            assert_eq!(block["merge_mined"], true, "aux block {h}: {block}");
+            let parent = hex::decode(block["auxpow"]["parentblock"].as_str().expect("parent"))
+                .expect("parent header hex");
+            assert_eq!(parent.len(), 80);
+            let header: bitcoin::block::Header = encode::deserialize(&parent).expect("header");
+            assert_eq!(
+                header.block_hash().to_string(),
+                sha256d::Hash::hash(&parent).to_string()
+            );
+            header.block_hash().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn litecoind_parent_and_two_scrypt_aux_chains() {
+    if !litecoind::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (ltc, _peer) = litecoind::pair();
+    let a = start_aux(&aux_spec(dir.path(), "mm-a", 0x5645, "scrypt"));
+    let b = start_aux(&aux_spec(dir.path(), "mm-b", 0x5646, "scrypt"));
+    let ltc_start = ltc.height();
+
+    let args: Vec<String> = vec![
+        "--parent-url".into(),
+        ltc.rpc_url(),
+        "--parent-cookie".into(),
+        ltc.cookie_path().display().to_string(),
+        "--parent-pow".into(),
+        "scrypt".into(),
+        "--parent-rules".into(),
+        "mweb,segwit".into(),
+        "--parent-address-script".into(),
+        "51".into(),
+        "--aux".into(),
+        aux_by_url(&a),
+        "--aux".into(),
+        aux_by_url(&b),
+        "--start-difficulty".into(),
+        "0.002".into(),
+        "--share-interval".into(),
+        "1".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    let miner = mm.miner(dir.path(), "scrypt");
+    let diagnostics = || {
+        format!(
+            "mm status: {}\nmm log:\n{}\nminer log:\n{}\nlitecoind log:\n{}",
+            mm.read_status().unwrap_or_default(),
+            mm.process.log(),
+            miner.log(),
+            ltc.log()
+        )
+    };
+    wait_until("both aux chains and litecoind to grow", diagnostics, || {
+        a.height() >= 4 && b.height() >= 4 && ltc.height() >= ltc_start + 4
+    });
+
+    // Every aux block is merge-mined, and its parent is a block litecoind holds.
+    for aux in [&a, &b] {
+        for parent in parent_hashes(aux, aux.height()) {
+            let out = ltc.cli(&["getblock", &parent]);
+            assert!(
+                out.status.success(),
+                "litecoind does not know parent {parent}: {}\n{}",
+                String::from_utf8_lossy(&out.stderr),
+                diagnostics()
+            );
+        }
+    }
+    // litecoind's chain grew with the coordinator's blocks: its tag in the coinbase,
+    // our commitment before it, the payout to the configured script.
+    for height in ltc_start + 1..=ltc.height() {
+        let hash = ltc.rpc("getblockhash", json!([height]));
+        let block = ltc.rpc("getblock", json!([hash, 2]));
+        let coinbase = &block["tx"][0];
+        let script_sig = coinbase["vin"][0]["coinbase"].as_str().unwrap_or_default();
+        assert!(
+            script_sig.contains(MM_TAG_HEX),
+            "block {height}: {coinbase}"
+        );
+        assert!(
+            script_sig.contains("fabe6d6d"),
+            "block {height}: {coinbase}"
+        );
+        assert_eq!(coinbase["vout"][0]["scriptPubKey"]["hex"], "51");
+    }
+    // The counters (the status file is rewritten every second) agree.
+    wait_until("the status file to count the blocks", diagnostics, || {
+        let stats = &mm.status()["stats"];
+        let counted = |v: &Value| v["accepted"].as_u64().unwrap_or(0) >= 4;
+        counted(&stats["parent"])
+            && counted(&stats["aux"][0])
+            && counted(&stats["aux"][1])
+            && stats["shares"]["accepted"].as_u64().unwrap_or(0) >= 4
+    });
+    let stats = &mm.status()["stats"];
+    assert_eq!(stats["aux"][0]["chain_id"], 0x5645);
+    assert_eq!(stats["aux"][1]["chain_id"], 0x5646);
+}
+
+#[test]
+fn venture_chain_as_sha256d_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    // The parent is the dev chain (chain id 0x5645); the aux chain must differ.
+    let parent = Node::start(&["--chain", "dev"]);
+    let aux = start_aux(&aux_spec(dir.path(), "mm-c", 0x5646, "sha256d"));
+    let args: Vec<String> = vec![
+        "--parent-url".into(),
+        parent.rpc.to_string(),
+        "--parent-cookie".into(),
+        parent.cookie_path().display().to_string(),
+        "--parent-pow".into(),
+        "sha256d".into(),
+        "--parent-rules".into(),
+        "segwit".into(),
+        "--parent-address-script".into(),
+        PARENT_PAYOUT_SCRIPT.into(),
+        "--aux".into(),
+        aux_by_url(&aux),
+        "--start-difficulty".into(),
+        "0.0001".into(),
+        "--share-interval".into(),
+        "1".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    let miner = mm.miner(dir.path(), "sha256d");
+    let diagnostics = || {
+        format!(
+            "mm status: {}\nmm log:\n{}\nminer log:\n{}",
+            mm.read_status().unwrap_or_default(),
+            mm.process.log(),
+            miner.log()
+        )
+    };
+    wait_until("the parent and the aux chain to grow", diagnostics, || {
+        parent.height() >= 4 && aux.height() >= 4
+    });
+
+    for parent_hash in parent_hashes(&aux, aux.height()) {
+        assert!(
+            parent.call("getblockheader", json!([parent_hash])).is_ok(),
+            "the parent does not know {parent_hash}\n{}",
+            diagnostics()
+        );
+    }
+    for height in 1..=parent.height() {
+        let hash = parent.rpc("getblockhash", json!([height]));
+        let block = parent.rpc("getblock", json!([hash, 2]));
+        let coinbase = &block["tx"][0];
+        let script_sig = coinbase["vin"][0]["coinbase"].as_str().unwrap_or_default();
+        assert!(
+            script_sig.contains(MM_TAG_HEX),
+            "block {height}: {coinbase}"
+        );
+        assert_eq!(coinbase["vout"][0]["scriptPubKey"]["address"], TEST_ADDRESS);
+        assert_eq!(block["merge_mined"], false);
+    }
+    wait_until("the status file to count the blocks", diagnostics, || {
+        mm.status()["stats"]["parent"]["accepted"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 4
+    });
+    assert_eq!(mm.status()["stats"]["aux"][0]["chain_id"], 0x5646);
+}
+
+#[test]
+fn an_aux_node_that_restarts_is_resumed_while_the_rest_keep_mining() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = Node::start(&["--chain", "dev"]);
+    let mut first = start_aux(&aux_spec(dir.path(), "mm-d", 0x5646, "sha256d"));
+    let second = start_aux(&aux_spec(dir.path(), "mm-e", 0x5647, "sha256d"));
+    // By data directory: a restarted node may listen on another port.
+    let by_datadir =
+        |node: &Node| format!("datadir={},address={TEST_ADDRESS}", node.datadir.display());
+    let args: Vec<String> = vec![
+        "--parent-url".into(),
+        parent.rpc.to_string(),
+        "--parent-cookie".into(),
+        parent.cookie_path().display().to_string(),
+        "--parent-address-script".into(),
+        PARENT_PAYOUT_SCRIPT.into(),
+        "--aux".into(),
+        by_datadir(&first),
+        "--aux".into(),
+        by_datadir(&second),
+        "--start-difficulty".into(),
+        "0.0001".into(),
+        "--share-interval".into(),
+        "1".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    let miner = mm.miner(dir.path(), "sha256d");
+    let diagnostics = || {
+        format!(
+            "mm status: {}\nmm log:\n{}\nminer log:\n{}",
+            mm.read_status().unwrap_or_default(),
+            mm.process.log(),
+            miner.log()
+        )
+    };
+    wait_until("both aux chains to start", diagnostics, || {
+        first.height() >= 2 && second.height() >= 2
+    });
+
+    first.stop();
+    wait_until(
+        "the coordinator to notice the aux node is down",
+        diagnostics,
+        || mm.status()["stats"]["aux"][0]["up"] == false,
+    );
+    let (second_then, parent_then) = (second.height(), parent.height());
+    wait_until("the others to keep being mined", diagnostics, || {
+        second.height() >= second_then + 3 && parent.height() >= parent_then + 3
+    });
+
+    first.restart();
+    let resumed_from = first.height();
+    wait_until(
+        "the restarted aux chain to advance again",
+        diagnostics,
+        || first.height() >= resumed_from + 3,
+    );
+    wait_until("the status to show it back", diagnostics, || {
+        mm.status()["stats"]["aux"][0]["up"] == true
+    });
+    // Its new blocks are merge-mined like the old ones.
+    parent_hashes(&first, first.height());
+}
+
+#[test]
+fn the_aux_chains_keep_being_mined_while_the_parent_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut parent = Node::start(&["--chain", "dev"]);
+    let aux = start_aux(&aux_spec(dir.path(), "mm-f", 0x5646, "sha256d"));
+    let args: Vec<String> = vec![
+        // By data directory: the restarted parent listens on another port.
+        "--parent-datadir".into(),
+        parent.datadir.display().to_string(),
+        "--parent-address-script".into(),
+        PARENT_PAYOUT_SCRIPT.into(),
+        "--aux".into(),
+        aux_by_url(&aux),
+        "--start-difficulty".into(),
+        "0.0001".into(),
+        "--share-interval".into(),
+        "1".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    let miner = mm.miner(dir.path(), "sha256d");
+    let diagnostics = || {
+        format!(
+            "mm status: {}\nmm log:\n{}\nminer log:\n{}",
+            mm.read_status().unwrap_or_default(),
+            mm.process.log(),
+            miner.log()
+        )
+    };
+    wait_until("both chains to start", diagnostics, || {
+        parent.height() >= 2 && aux.height() >= 2
+    });
+
+    parent.stop();
+    wait_until(
+        "the coordinator to notice the parent is down",
+        diagnostics,
+        || mm.status()["stats"]["parent"]["up"] == false,
+    );
+    // The last parent template still carries proofs of work for the aux chain.
+    let aux_then = aux.height();
+    wait_until("the aux chain to keep being mined", diagnostics, || {
+        aux.height() >= aux_then + 3
+    });
+
+    parent.restart();
+    let parent_then = parent.height();
+    wait_until("the parent to be mined again", diagnostics, || {
+        parent.height() >= parent_then + 3
+    });
+    parent_hashes(&aux, aux.height());
+}
