@@ -126,7 +126,7 @@ fn insane_values_are_refused_naming_the_field() {
         "consensus.subsidy.halving_interval",
     );
     refused(
-        "max_supply = 2_200_000_000_000_000",
+        "max_supply = 2_210_000_000_000_000",
         "max_supply = 0",
         "consensus.subsidy.max_supply",
     );
