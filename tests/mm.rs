@@ -111,6 +111,16 @@ impl Coordinator {
             .to_string()
     }
 
+    /// The coordinator's status and log and a miner's log, for a failing wait.
+    fn diagnostics(&self, miner: &Process) -> String {
+        format!(
+            "mm status: {}\nmm log:\n{}\nminer log:\n{}",
+            self.read_status().unwrap_or_default(),
+            self.process.log(),
+            miner.log()
+        )
+    }
+
     /// A CPU miner on this coordinator.
     fn miner(&self, dir: &Path, pow: &str) -> Process {
         let args: Vec<String> = [
@@ -228,15 +238,7 @@ fn litecoind_parent_and_two_scrypt_aux_chains() {
     ];
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "scrypt");
-    let diagnostics = || {
-        format!(
-            "mm status: {}\nmm log:\n{}\nminer log:\n{}\nlitecoind log:\n{}",
-            mm.read_status().unwrap_or_default(),
-            mm.process.log(),
-            miner.log(),
-            ltc.log()
-        )
-    };
+    let diagnostics = || format!("{}\nlitecoind log:\n{}", mm.diagnostics(&miner), ltc.log());
     wait_until("both aux chains and litecoind to grow", diagnostics, || {
         a.height() >= 4 && b.height() >= 4 && ltc.height() >= ltc_start + 4
     });
@@ -310,14 +312,7 @@ fn venture_chain_as_sha256d_parent() {
     ];
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "sha256d");
-    let diagnostics = || {
-        format!(
-            "mm status: {}\nmm log:\n{}\nminer log:\n{}",
-            mm.read_status().unwrap_or_default(),
-            mm.process.log(),
-            miner.log()
-        )
-    };
+    let diagnostics = || mm.diagnostics(&miner);
     wait_until("the parent and the aux chain to grow", diagnostics, || {
         parent.height() >= 4 && aux.height() >= 4
     });
@@ -377,14 +372,7 @@ fn an_aux_node_that_restarts_is_resumed_while_the_rest_keep_mining() {
     ];
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "sha256d");
-    let diagnostics = || {
-        format!(
-            "mm status: {}\nmm log:\n{}\nminer log:\n{}",
-            mm.read_status().unwrap_or_default(),
-            mm.process.log(),
-            miner.log()
-        )
-    };
+    let diagnostics = || mm.diagnostics(&miner);
     wait_until("both aux chains to start", diagnostics, || {
         first.height() >= 2 && second.height() >= 2
     });
@@ -434,14 +422,7 @@ fn the_aux_chains_keep_being_mined_while_the_parent_restarts() {
     ];
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "sha256d");
-    let diagnostics = || {
-        format!(
-            "mm status: {}\nmm log:\n{}\nminer log:\n{}",
-            mm.read_status().unwrap_or_default(),
-            mm.process.log(),
-            miner.log()
-        )
-    };
+    let diagnostics = || mm.diagnostics(&miner);
     wait_until("both chains to start", diagnostics, || {
         parent.height() >= 2 && aux.height() >= 2
     });

@@ -268,7 +268,8 @@ async fn publish_new_tips(chain: SharedChain, network: NetworkHandle) {
     }
 }
 
-async fn terminate_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn terminate_signal() {
     #[cfg(unix)]
     {
         let mut term =

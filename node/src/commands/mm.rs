@@ -15,6 +15,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::info;
+
+use crate::service::terminate_signal;
 use venture_mining::coordinator::{AuxConfig, NodeAuth, NodeEndpoint, ParentConfig};
 use venture_mining::stratum::VardiffConfig;
 use venture_mining::{
@@ -539,25 +541,6 @@ pub fn run_miner(args: MinerArgs) -> Result<ExitCode> {
     });
     miner.stop();
     Ok(ExitCode::SUCCESS)
-}
-
-async fn terminate_signal() {
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return std::future::pending().await,
-            };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 #[cfg(test)]
