@@ -3,6 +3,9 @@
 
   1. Initial sync: a second node catches up N coinbase-only blocks from a first one
      on loopback; blocks per second from the moment it is up to the moment it has them.
+     ventured runs it twice: on the dev chain (SHA-256d) and on the same spec with
+     scrypt proof of work, which is what litecoind checks for every header; the ratio
+     compares like with like (scrypt).
   2. Block propagation on a devnet of K nodes: for each of M blocks mined on node 0,
      the time from the miner accepting it to the last node accepting it, read from the
      nodes' own log timestamps (microseconds); p50, p95 and max.
@@ -53,12 +56,12 @@ def percentiles(samples):
 
 
 class Ventured:
-    def __init__(self, binary, work, name, extra=()):
+    def __init__(self, binary, work, name, extra=(), chain="dev"):
         self.dir = os.path.join(work, name)
         os.makedirs(self.dir, exist_ok=True)
         self.log_path = self.dir + ".log"
         env = dict(os.environ, RUST_LOG="info,venture_chain=debug,libp2p_gossipsub=error")
-        args = [binary, "run", "--chain", "dev", "--datadir", self.dir, "--rpc-port", "0",
+        args = [binary, "run", "--chain", chain, "--datadir", self.dir, "--rpc-port", "0",
                 "--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns", *extra]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"), env=env)
         for _ in range(6000):
@@ -149,6 +152,17 @@ class Litecoind:
             self.proc.kill()
 
 
+def scrypt_dev_spec(work):
+    """The dev chain's spec with scrypt proof of work (a different genesis, same rules)."""
+    text = open(os.path.join(ROOT, "chainspec", "dev.toml")).read()
+    assert '\npow = "sha256d"\n' in text
+    text = text.replace('\npow = "sha256d"\n', '\npow = "scrypt"\n', 1).replace('id = "dev"', 'id = "dev-scrypt"', 1)
+    path = os.path.join(work, "dev-scrypt.toml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 def measure_sync(first, start_second, blocks, mine):
     mined = 0
     while mined < blocks:
@@ -196,14 +210,16 @@ def main():
     results = {}
     running = []
     try:
-        # ventured: sync
-        a = Ventured(args.bin, work, "sync-a")
-        running.append(a)
+        # ventured: sync, SHA-256d and scrypt
         generate = lambda node, n: node.call("generatetoaddress", [n, DEV_ADDRESS])
-        b, results["ventured_sync"] = measure_sync(a, lambda: running.append(Ventured(args.bin, work, "sync-b", ["--bootnode", a.p2p_addr()])) or running[-1], args.blocks, generate)
-        for node in running:
-            node.stop()
-        running.clear()
+        for key, chain in (("ventured_sync", "dev"), ("ventured_sync_scrypt", scrypt_dev_spec(work))):
+            a = Ventured(args.bin, work, f"{key}-a", chain=chain)
+            running.append(a)
+            start_b = lambda: running.append(Ventured(args.bin, work, f"{key}-b", ["--bootnode", a.p2p_addr()], chain)) or running[-1]
+            b, results[key] = measure_sync(a, start_b, args.blocks, generate)
+            for node in running:
+                node.stop()
+            running.clear()
         # ventured: propagation
         seed = Ventured(args.bin, work, "prop-0")
         running.append(seed)
@@ -232,8 +248,8 @@ def main():
             for node in running:
                 node.stop()
             running.clear()
-            results["sync_ratio_ventured_over_litecoind"] = round(
-                results["ventured_sync"]["blocks_per_second"] / results["litecoind_sync"]["blocks_per_second"], 2)
+            results["sync_ratio_ventured_scrypt_over_litecoind"] = round(
+                results["ventured_sync_scrypt"]["blocks_per_second"] / results["litecoind_sync"]["blocks_per_second"], 2)
     finally:
         for node in running:
             node.stop()

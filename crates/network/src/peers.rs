@@ -56,6 +56,23 @@ impl Peer {
         }
     }
 
+    /// Takes in a status the peer sent. Statuses cross on the wire (the status inside a
+    /// peer's own request is what it knew a moment before), so one claiming less work
+    /// than a status already taken in is older news: the best claim stays, as Bitcoin
+    /// Core keeps each peer's best known block. A peer that really lost work is caught
+    /// by `exhausted_work` when its headers bring nothing.
+    pub fn record_status(&mut self, status: StatusMessage) {
+        self.starting_height.get_or_insert(status.best_height);
+        self.last_status_at = Some(Instant::now());
+        let older = self
+            .status
+            .as_ref()
+            .is_some_and(|known| known.best_work > status.best_work);
+        if !older {
+            self.status = Some(status);
+        }
+    }
+
     pub fn info(&self, peer: &PeerId) -> PeerInfo {
         let height = |h: Option<u32>| h.map_or(-1, i64::from);
         PeerInfo {
@@ -188,5 +205,50 @@ impl PeerTable {
     /// Outbound peers, ready or still in their handshake (for the dialling target).
     pub fn outbound(&self) -> usize {
         self.peers.values().filter(|p| !p.inbound).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitcoin::hashes::Hash;
+    use bitcoin::BlockHash;
+    use libp2p::core::transport::PortUse;
+    use libp2p::core::Endpoint;
+
+    fn status(height: u32, work: u8) -> StatusMessage {
+        StatusMessage {
+            genesis: BlockHash::all_zeros(),
+            best_hash: BlockHash::from_byte_array([height as u8; 32]),
+            best_height: height,
+            best_work: [work; 32],
+        }
+    }
+
+    fn a_peer() -> (PeerTable, PeerId) {
+        let mut table = PeerTable::default();
+        let peer = PeerId::random();
+        let endpoint = ConnectedPoint::Dialer {
+            address: "/ip4/127.0.0.1/tcp/1".parse().unwrap(),
+            role_override: Endpoint::Dialer,
+            port_use: PortUse::Reuse,
+        };
+        assert!(table.connected(peer, ConnectionId::new_unchecked(1), &endpoint));
+        (table, peer)
+    }
+
+    #[test]
+    fn an_older_status_does_not_lower_a_peers_claim() {
+        let (mut table, peer) = a_peer();
+        let entry = table.get_mut(&peer).unwrap();
+        entry.record_status(status(5000, 9));
+        // Its request, sent before it mined the last blocks, arrives after its answer.
+        entry.record_status(status(4000, 8));
+        assert_eq!(entry.status.as_ref().unwrap().best_height, 5000);
+        assert_eq!(entry.starting_height, Some(5000));
+        assert!(entry.claims_more_work_than(&[8; 32]));
+
+        entry.record_status(status(5001, 10));
+        assert_eq!(entry.status.as_ref().unwrap().best_height, 5001);
     }
 }

@@ -11,7 +11,6 @@ use crate::sync::Outstanding;
 use crate::worker::{self, status_message, ChainEvent};
 use libp2p::request_response::{self, OutboundRequestId};
 use libp2p::PeerId;
-use std::time::Instant;
 use tracing::debug;
 
 impl Service {
@@ -195,9 +194,7 @@ impl Service {
         let Some(entry) = self.peers.get_mut(&peer) else {
             return;
         };
-        entry.starting_height.get_or_insert(status.best_height);
-        entry.last_status_at = Some(Instant::now());
-        entry.status = Some(status);
+        entry.record_status(status);
         self.after_chain_change();
     }
 }
