@@ -58,7 +58,7 @@ pub enum Command {
     /// Venture chains in the same work.
     Mm(crate::commands::mm::MmArgs),
     /// A CPU Stratum v1 miner (SHA-256d or scrypt).
-    Miner(crate::commands::mm::MinerArgs),
+    Miner(crate::commands::miner::MinerArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -55,6 +55,29 @@ def percentiles(samples):
     return {"p50_ms": round(p(0.50) * 1000, 2), "p95_ms": round(p(0.95) * 1000, 2), "max_ms": round(samples[-1] * 1000, 2), "blocks": len(samples)}
 
 
+def tip_times(log_path, tip_line):
+    """hash -> time a node made it its tip, from the first log line matching `tip_line`."""
+    times = {}
+    for line in open(log_path):
+        m = tip_line.search(line)
+        t = m and parse_time(line)
+        if t and m.group(1) not in times:
+            times[m.group(1)] = t
+    return times
+
+
+def stop(node, wait):
+    """Asks a node to stop over RPC; kills it if it has not exited after `wait` seconds."""
+    try:
+        node.call("stop")
+    except Exception:
+        pass
+    try:
+        node.proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        node.proc.kill()
+
+
 class Ventured:
     def __init__(self, binary, work, name, extra=(), chain="dev"):
         self.dir = os.path.join(work, name)
@@ -84,25 +107,10 @@ class Ventured:
         return info["listen_addresses"][0] + "/p2p/" + info["local_peer_id"]
 
     def tip_times(self):
-        """hash -> time this node made it its tip, from its log."""
-        times = {}
-        for line in open(self.log_path):
-            if "new tip" in line:
-                m = re.search(r"hash=([0-9a-f]{64})", line)
-                t = parse_time(line)
-                if m and t and m.group(1) not in times:
-                    times[m.group(1)] = t
-        return times
+        return tip_times(self.log_path, re.compile(r"new tip.*hash=([0-9a-f]{64})"))
 
     def stop(self):
-        try:
-            self.call("stop")
-        except Exception:
-            pass
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop(self, 30)
 
 
 class Litecoind:
@@ -132,24 +140,11 @@ class Litecoind:
         return rpc(self.url, self.auth, method, params)
 
     def tip_times(self):
-        times = {}
-        for line in open(os.path.join(self.dir, "regtest", "debug.log")):
-            if "UpdateTip: new best=" in line:
-                m = re.search(r"new best=([0-9a-f]{64})", line)
-                t = parse_time(line)
-                if m and t and m.group(1) not in times:
-                    times[m.group(1)] = t
-        return times
+        log = os.path.join(self.dir, "regtest", "debug.log")
+        return tip_times(log, re.compile(r"UpdateTip: new best=([0-9a-f]{64})"))
 
     def stop(self):
-        try:
-            self.call("stop")
-        except Exception:
-            pass
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop(self, 60)
 
 
 def scrypt_dev_spec(work):

@@ -223,7 +223,7 @@ fn verify(args: &VerifyManifestArgs) -> Result<ExitCode> {
         let target = crate::commands::RpcTarget {
             url: args.rpc_url.clone(),
         };
-        let client = crate::commands::wallet::connect(datadir, &target)?;
+        let client = crate::commands::wallet_node::connect(datadir, &target)?;
         let info = client.call("getblockchaininfo", json!([]))?;
         for (field, key) in [("genesis_hash", "genesis_hash"), ("spec_hash", "spec_hash")] {
             if info[field] != announced[key] {

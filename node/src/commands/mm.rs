@@ -1,5 +1,5 @@
-//! `ventured mm`: the merged-mining coordinator with its Stratum v1 server, and
-//! `ventured miner`: a CPU Stratum miner.
+//! `ventured mm`: the merged-mining coordinator with its Stratum v1 server (the CPU
+//! Stratum client, `ventured miner`, is in `miner`).
 //!
 //! `mm` takes its settings from flags, a TOML file (`--config`), or both (flags win).
 //! It writes a status file (the bound Stratum address and the coordinator's counters)
@@ -19,9 +19,7 @@ use tracing::info;
 use crate::service::terminate_signal;
 use venture_mining::coordinator::{AuxConfig, NodeAuth, NodeEndpoint, ParentConfig};
 use venture_mining::stratum::VardiffConfig;
-use venture_mining::{
-    Coordinator, CoordinatorConfig, StratumConfig, StratumMiner, StratumMinerConfig, StratumServer,
-};
+use venture_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
 use venture_pow::PowAlgorithm;
 use venture_primitives::{address_to_script, Hrp};
 
@@ -106,29 +104,6 @@ pub struct VardiffArgs {
     /// Vardiff aims at one share per connection this often (seconds, default 5).
     #[arg(long, value_name = "SECONDS")]
     pub share_interval: Option<f64>,
-}
-
-/// `ventured miner`.
-#[derive(Debug, clap::Args)]
-pub struct MinerArgs {
-    /// The Stratum server.
-    #[arg(long, value_name = "HOST:PORT")]
-    pub stratum: String,
-    /// Worker name sent with mining.authorize.
-    #[arg(long)]
-    pub user: String,
-    /// Password sent with mining.authorize (pools mostly ignore it).
-    #[arg(long, default_value = "x")]
-    pub password: String,
-    /// Hashing threads (0: only follow jobs, e.g. to time their delivery).
-    #[arg(long, default_value_t = 1)]
-    pub threads: usize,
-    /// sha256d or scrypt.
-    #[arg(long, default_value = "sha256d")]
-    pub pow: String,
-    /// Append one line per job received: Unix ms, job id, previous block, clean flag.
-    #[arg(long, value_name = "FILE")]
-    pub job_log: Option<PathBuf>,
 }
 
 /// The TOML configuration of `ventured mm`.
@@ -495,52 +470,6 @@ fn script_from_address(address: &str) -> Result<ScriptBuf> {
     let hrp = Hrp::parse(hrp).map_err(|e| anyhow!("{address}: {e}"))?;
     address_to_script(&hrp, address)
         .map_err(|e| anyhow!("{address}: {e}; use --parent-address-script for other kinds"))
-}
-
-/// Runs the CPU miner until SIGINT or SIGTERM, logging progress every ten seconds.
-pub fn run_miner(args: MinerArgs) -> Result<ExitCode> {
-    let pow: PowAlgorithm = args
-        .pow
-        .parse()
-        .map_err(|e: String| anyhow!("--pow: {e}"))?;
-    let miner = StratumMiner::start(StratumMinerConfig {
-        server: args.stratum.clone(),
-        user: args.user.clone(),
-        password: args.password.clone(),
-        threads: args.threads,
-        pow,
-        job_log: args.job_log.clone(),
-    })
-    .context("cannot start the miner threads")?;
-    info!(server = %args.stratum, threads = args.threads, pow = pow.name(), "Stratum miner started");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let mut ticker = tokio::time::interval(Duration::from_secs(10));
-        ticker.tick().await;
-        let shutdown = terminate_signal();
-        tokio::pin!(shutdown);
-        loop {
-            tokio::select! {
-                _ = &mut shutdown => break,
-                _ = ticker.tick() => {
-                    let stats = miner.stats();
-                    info!(
-                        hashrate = format!("{:.0} H/s", miner.hashrate()),
-                        jobs = stats.jobs.load(Ordering::Relaxed),
-                        submitted = stats.shares_submitted.load(Ordering::Relaxed),
-                        accepted = stats.shares_accepted.load(Ordering::Relaxed),
-                        rejected = stats.shares_rejected.load(Ordering::Relaxed),
-                        "mining"
-                    );
-                }
-            }
-        }
-    });
-    miner.stop();
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

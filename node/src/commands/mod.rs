@@ -4,8 +4,10 @@ mod blocks;
 mod chain_data;
 mod lab;
 mod launch;
+pub(crate) mod miner;
 pub(crate) mod mm;
 pub(crate) mod wallet;
+pub(crate) mod wallet_node;
 
 pub use wallet::{RpcTarget, WalletCommand};
 
@@ -30,6 +32,6 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Wallet(args)) => wallet::run(args.command, &args.chain, &args.rpc),
         Some(Command::Launch(command)) => launch::run(command),
         Some(Command::Mm(args)) => mm::run_mm(args),
-        Some(Command::Miner(args)) => mm::run_miner(args),
+        Some(Command::Miner(args)) => miner::run_miner(args),
     }
 }
