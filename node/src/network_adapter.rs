@@ -5,9 +5,9 @@ use bitcoin::BlockHash;
 use bitcoin::Transaction;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tracing::warn;
-use venture_chain::{BlockError, Chain, ChainError, ProcessOutcome};
+use venture_chain::{Chain, ChainError, ProcessOutcome, Reject};
 use venture_mempool::SharedMempool;
-use venture_network::{BlockVerdict, ChainAccess, ChainStatus, Rejection, TxVerdict};
+use venture_network::{Blame, BlockVerdict, ChainAccess, ChainStatus, Rejection, TxVerdict};
 use venture_primitives::{Block, Header};
 
 pub struct ChainAdapter {
@@ -29,20 +29,21 @@ impl ChainAdapter {
     }
 }
 
-/// Whether a peer that sent data failing with `error` should be penalised: everything
-/// but failures that time, or a missing parent, can explain.
+/// What a refusal of a peer's headers or block says about the peer: the rule's own
+/// verdict ([`Reject::blames_sender`]), with unknown parents counted apart.
 fn rejection(error: ChainError) -> Rejection {
     match error {
-        ChainError::Block(BlockError { reason, detail, .. }) => Rejection {
-            penalise: !matches!(reason, "time-too-new" | "prev-blk-not-found"),
-            reason: format!("{reason}: {detail}"),
-        },
+        ChainError::Block(error) => {
+            let blame = match error.kind {
+                Reject::PrevBlkNotFound => Blame::Unconnected,
+                kind if kind.blames_sender() => Blame::Sender,
+                _ => Blame::Nobody,
+            };
+            Rejection::new(error.to_string(), blame)
+        }
         other => {
             warn!("chain error while handling peer data: {other}");
-            Rejection {
-                reason: other.to_string(),
-                penalise: false,
-            }
+            Rejection::new(other.to_string(), Blame::Nobody)
         }
     }
 }
@@ -120,10 +121,9 @@ impl ChainAccess for ChainAdapter {
         let now = u64::try_from(chain.clock().now()).unwrap_or(0);
         match pool.accept(tx, &chain, now) {
             Ok(_) => TxVerdict::Accepted,
-            Err(e) if transaction_is_sender_fault(&e.reason) => TxVerdict::Rejected(Rejection {
-                reason: e.to_string(),
-                penalise: true,
-            }),
+            Err(e) if transaction_is_sender_fault(&e.reason) => {
+                TxVerdict::Rejected(Rejection::new(e.to_string(), Blame::Sender))
+            }
             Err(_) => TxVerdict::Ignored,
         }
     }

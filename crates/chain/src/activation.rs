@@ -35,7 +35,13 @@ impl Chain {
                     Ok(()) => {}
                     Err(ChainError::Block(error)) => {
                         warn!(%hash, "block failed to connect: {error}");
-                        self.mark_invalid(&hash)?;
+                        if error.is_permanent() {
+                            self.mark_invalid(&hash)?;
+                        } else {
+                            // Not the block's fault for good: stop trying it until it is
+                            // offered again.
+                            self.index.candidates.remove(&hash);
+                        }
                         failures.push((hash, error));
                         break;
                     }
@@ -96,12 +102,13 @@ impl Chain {
             .block(hash)?
             .ok_or_else(|| ChainError::Inconsistent(format!("block data of {hash} is missing")))?;
         let mut batch = self.store.batch();
-        connect_block(
+        let connected = connect_block(
             &block,
-            entry.height,
+            &entry,
             &self.index,
             &self.params,
             &self.store,
+            &self.ledger,
             &mut batch,
         )?;
         batch.set_height(entry.height, hash);
@@ -113,6 +120,13 @@ impl Chain {
         }
         self.store.write(batch)?;
         self.index.push_active(*hash);
+        self.ledger.connected(
+            &self.index,
+            &self.store,
+            &self.params,
+            &entry,
+            connected.earning.as_ref(),
+        )?;
         self.events.push(ChainEvent::Connected(Arc::new(block)));
         self.tip_tx.send_replace(tip_info(&entry));
         Ok(())
@@ -152,13 +166,15 @@ impl Chain {
             .index
             .get(&entry.prev())
             .ok_or_else(|| ChainError::Inconsistent("parent of tip missing".into()))?;
+        self.ledger
+            .disconnected(&self.index, &self.store, &self.params, &entry, parent)?;
         self.tip_tx.send_replace(tip_info(parent));
         info!(height = entry.height, hash = %entry.hash, "disconnected block");
         Ok(())
     }
 
     /// Marks `hash` invalid and every descendant as having an invalid parent.
-    fn mark_invalid(&mut self, hash: &BlockHash) -> Result<(), ChainError> {
+    pub(crate) fn mark_invalid(&mut self, hash: &BlockHash) -> Result<(), ChainError> {
         let mut batch = self.store.batch();
         let mut queue = vec![(*hash, BlockStatus::FAILED)];
         while let Some((current, flag)) = queue.pop() {

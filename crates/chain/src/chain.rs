@@ -5,6 +5,8 @@ use crate::contextual::{check_block_context, check_header_context};
 use crate::events::EventQueue;
 use crate::index::{BlockIndex, IndexEntry};
 use crate::orphans::OrphanPool;
+use crate::venture::VentureLedger;
+use crate::Reject;
 use crate::{BlockError, ChainError, ChainEvents, Clock};
 use bitcoin::hashes::Hash;
 use bitcoin::{Amount, BlockHash, OutPoint};
@@ -67,6 +69,8 @@ pub struct Chain {
     pub(crate) events: EventQueue,
     /// Whether the transaction index is kept.
     pub(crate) tx_index: bool,
+    /// The venture credits of the active tip's epoch.
+    pub(crate) ledger: VentureLedger,
 }
 
 impl std::fmt::Debug for Chain {
@@ -112,7 +116,13 @@ impl Chain {
             initial_download: false,
             events: EventQueue::default(),
             tx_index: false,
+            ledger: VentureLedger::default(),
         };
+        if let Some(tip) = chain.index.tip() {
+            chain
+                .ledger
+                .rebuild(&chain.index, &chain.store, &chain.params, tip)?;
+        }
         // A crash between two steps of a reorganisation leaves a valid but lighter tip;
         // finish the job.
         chain.activate_best_chain()?;
@@ -172,8 +182,8 @@ impl Chain {
         let hash = block.block_hash();
         if let Some(entry) = self.index.get(&hash) {
             if entry.status.is_failed() {
-                return Err(BlockError::invalid(
-                    "duplicate-invalid",
+                return Err(BlockError::new(
+                    Reject::DuplicateInvalid,
                     format!("block {hash} is known to be invalid"),
                 )
                 .into());
@@ -186,7 +196,10 @@ impl Chain {
             return Ok(ProcessOutcome::Duplicate);
         }
         let kind = check_header_pow(&block.header, &self.params)?;
-        check_block(&block, &self.params)?;
+        if let Err(error) = check_block(&block, &self.params) {
+            self.condemn_if_permanent(&hash, &error)?;
+            return Err(error.into());
+        }
         let prev = block.header.pure.prev_blockhash;
         let Some(parent) = self.index.get(&prev).cloned() else {
             if keep_orphans {
@@ -195,8 +208,8 @@ impl Chain {
                 self.orphans.insert(block, size);
                 return Ok(ProcessOutcome::Orphan);
             }
-            return Err(BlockError::transient(
-                "prev-blk-not-found",
+            return Err(BlockError::new(
+                Reject::PrevBlkNotFound,
                 format!("parent {prev} is unknown"),
             )
             .into());
@@ -204,7 +217,10 @@ impl Chain {
         self.check_header_in_context(&block.header, kind, &parent)?;
         let height = parent.height + 1;
         let median = self.index.median_time_past(&parent.hash).unwrap_or(0);
-        check_block_context(&block, height, median)?;
+        if let Err(error) = check_block_context(&block, height, median) {
+            self.condemn_if_permanent(&hash, &error)?;
+            return Err(error.into());
+        }
         self.store_block(&block, &parent, kind)?;
 
         let failures = self.activate_best_chain()?;
@@ -235,8 +251,8 @@ impl Chain {
             let hash = header.block_hash();
             if let Some(entry) = self.index.get(&hash) {
                 if entry.status.is_failed() {
-                    result = Err(BlockError::invalid(
-                        "duplicate-invalid",
+                    result = Err(BlockError::new(
+                        Reject::DuplicateInvalid,
                         format!("header {hash} is known to be invalid"),
                     ));
                     break;
@@ -252,8 +268,8 @@ impl Chain {
             };
             let prev = header.pure.prev_blockhash;
             let Some(parent) = self.index.get(&prev).cloned() else {
-                result = Err(BlockError::transient(
-                    "prev-blk-not-found",
+                result = Err(BlockError::new(
+                    Reject::PrevBlkNotFound,
                     format!("header {hash} does not connect: parent {prev} is unknown"),
                 ));
                 break;
@@ -280,6 +296,21 @@ impl Chain {
         Ok(added)
     }
 
+    /// A block whose header we hold broke a rule for good: its hash (and every
+    /// descendant) is marked invalid, as Core's `InvalidBlockFound`, so it is neither
+    /// downloaded again nor built on. Failures a peer could have caused change nothing.
+    fn condemn_if_permanent(
+        &mut self,
+        hash: &BlockHash,
+        error: &BlockError,
+    ) -> Result<(), ChainError> {
+        if error.is_permanent() && self.index.contains(hash) {
+            warn!(%hash, "block is invalid: {error}");
+            self.mark_invalid(hash)?;
+        }
+        Ok(())
+    }
+
     fn check_header_in_context(
         &self,
         header: &Header,
@@ -287,8 +318,8 @@ impl Chain {
         parent: &IndexEntry,
     ) -> Result<(), BlockError> {
         if parent.status.is_failed() {
-            return Err(BlockError::invalid(
-                "bad-prevblk",
+            return Err(BlockError::new(
+                Reject::BadPrevblk,
                 format!("parent {} is invalid", parent.hash),
             ));
         }

@@ -2,6 +2,7 @@
 //! (Bitcoin Core's `CheckBlock`, `CheckTransaction`, `CheckProofOfWork`).
 
 use crate::BlockError;
+use crate::Reject;
 use bitcoin::{Amount, Transaction};
 use std::collections::HashSet;
 use venture_auxpow::AuxPowError;
@@ -22,19 +23,19 @@ const COINBASE_SCRIPT_SIG_LEN: std::ops::RangeInclusive<usize> = 2..=100;
 pub fn check_header_pow(header: &Header, params: &ChainParams) -> Result<BlockKind, BlockError> {
     let merge_mined = header.auxpow.is_some() || header.has_auxpow_flag();
     if merge_mined && params.spec.merged_mining.is_none() {
-        return Err(BlockError::transient(
-            "bad-auxpow",
+        return Err(BlockError::new(
+            Reject::BadAuxpow,
             "merge-mined block on a chain without merged mining",
         ));
     }
     venture_auxpow::check_header_pow(header, &params.auxpow_params()).map_err(|e| {
-        let reason = match &e {
-            AuxPowError::WrongChainId { .. } => "bad-chain-id",
-            AuxPowError::NonAuxPowFailed(PowError::HashAboveTarget(_)) => "high-hash",
-            AuxPowError::NonAuxPowFailed(_) => "bad-diffbits",
-            _ => "bad-auxpow",
+        let kind = match &e {
+            AuxPowError::WrongChainId { .. } => Reject::BadChainId,
+            AuxPowError::NonAuxPowFailed(PowError::HashAboveTarget(_)) => Reject::HighHash,
+            AuxPowError::NonAuxPowFailed(_) => Reject::BadDiffbits,
+            _ => Reject::BadAuxpow,
         };
-        BlockError::transient(reason, e.to_string())
+        BlockError::new(kind, e.to_string())
     })?;
     Ok(if merge_mined {
         BlockKind::MergeMined
@@ -46,44 +47,47 @@ pub fn check_header_pow(header: &Header, params: &ChainParams) -> Result<BlockKi
 /// Structure of a block, independent of its place in the chain.
 pub fn check_block(block: &Block, params: &ChainParams) -> Result<(), BlockError> {
     if block.txdata.is_empty() {
-        return Err(BlockError::invalid(
-            "bad-blk-length",
+        return Err(BlockError::new(
+            Reject::BadBlkLength,
             "block has no transactions",
-        ));
-    }
-    let max_weight = params.spec.consensus.max_block_weight;
-    let weight = block.weight().to_wu();
-    if weight > max_weight {
-        return Err(BlockError::invalid(
-            "bad-blk-weight",
-            format!("weight {weight} exceeds the limit {max_weight}"),
         ));
     }
     // Checked before anything that could differ between honest and mangled copies:
     // a wrong merkle root means the transactions are not the ones the header commits
     // to, which a peer can cause, so it is not held against the header.
     if block.compute_merkle_root() != Some(block.header.pure.merkle_root) {
-        return Err(BlockError::transient(
-            "bad-txnmrklroot",
+        return Err(BlockError::new(
+            Reject::BadTxnMrklRoot,
             "transactions do not match the header's merkle root",
         ));
     }
     if block.has_duplicate_txids() {
-        return Err(BlockError::transient(
-            "bad-txns-duplicate",
+        return Err(BlockError::new(
+            Reject::BadTxnsDuplicate,
             "two transactions share a txid",
         ));
     }
     crate::witness::check_witness_commitment(block)?;
+    // Weight only after the merkle root and the witness commitment: before them a peer
+    // could pad an honest block's witnesses and have its hash condemned (Core checks the
+    // weight in `ContextualCheckBlock`, after the commitment, for the same reason).
+    let max_weight = params.spec.consensus.max_block_weight;
+    let weight = block.weight().to_wu();
+    if weight > max_weight {
+        return Err(BlockError::new(
+            Reject::BadBlkWeight,
+            format!("weight {weight} exceeds the limit {max_weight}"),
+        ));
+    }
     if !block.txdata[0].is_coinbase() {
-        return Err(BlockError::invalid(
-            "bad-cb-missing",
+        return Err(BlockError::new(
+            Reject::BadCbMissing,
             "first transaction is not a coinbase",
         ));
     }
     if block.txdata.iter().skip(1).any(Transaction::is_coinbase) {
-        return Err(BlockError::invalid(
-            "bad-cb-multiple",
+        return Err(BlockError::new(
+            Reject::BadCbMultiple,
             "more than one coinbase",
         ));
     }
@@ -101,28 +105,28 @@ pub fn check_transaction(
     max_weight: u64,
 ) -> Result<(), BlockError> {
     if tx.input.is_empty() {
-        return Err(BlockError::invalid(
-            "bad-txns-vin-empty",
+        return Err(BlockError::new(
+            Reject::BadTxnsVinEmpty,
             "transaction has no inputs",
         ));
     }
     if tx.output.is_empty() {
-        return Err(BlockError::invalid(
-            "bad-txns-vout-empty",
+        return Err(BlockError::new(
+            Reject::BadTxnsVoutEmpty,
             "transaction has no outputs",
         ));
     }
     if tx.base_size() as u64 * 4 > max_weight {
-        return Err(BlockError::invalid(
-            "bad-txns-oversize",
+        return Err(BlockError::new(
+            Reject::BadTxnsOversize,
             "transaction larger than a block",
         ));
     }
     let mut total = Amount::ZERO;
     for output in &tx.output {
         if output.value > max_money {
-            return Err(BlockError::invalid(
-                "bad-txns-vout-toolarge",
+            return Err(BlockError::new(
+                Reject::BadTxnsVoutTooLarge,
                 format!("output of {} exceeds the supply limit", output.value),
             ));
         }
@@ -130,8 +134,8 @@ pub fn check_transaction(
             .checked_add(output.value)
             .filter(|t| *t <= max_money)
             .ok_or_else(|| {
-                BlockError::invalid(
-                    "bad-txns-txouttotal-toolarge",
+                BlockError::new(
+                    Reject::BadTxnsTxoutTotalTooLarge,
                     "outputs sum above the supply limit",
                 )
             })?;
@@ -142,22 +146,22 @@ pub fn check_transaction(
         .iter()
         .all(|input| seen.insert(input.previous_output))
     {
-        return Err(BlockError::invalid(
-            "bad-txns-inputs-duplicate",
+        return Err(BlockError::new(
+            Reject::BadTxnsInputsDuplicate,
             "an output is spent twice",
         ));
     }
     if tx.is_coinbase() {
         let len = tx.input[0].script_sig.len();
         if !COINBASE_SCRIPT_SIG_LEN.contains(&len) {
-            return Err(BlockError::invalid(
-                "bad-cb-length",
+            return Err(BlockError::new(
+                Reject::BadCbLength,
                 format!("coinbase scriptSig is {len} bytes, must be 2 to 100"),
             ));
         }
     } else if tx.input.iter().any(|input| input.previous_output.is_null()) {
-        return Err(BlockError::invalid(
-            "bad-txns-prevout-null",
+        return Err(BlockError::new(
+            Reject::BadTxnsPrevoutNull,
             "input spends a null outpoint",
         ));
     }

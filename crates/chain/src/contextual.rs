@@ -3,6 +3,7 @@
 
 use crate::index::{BlockIndex, IndexEntry};
 use crate::BlockError;
+use crate::Reject;
 use venture_chainspec::ChainParams;
 use venture_difficulty::{BlockKind, NextBlock};
 use venture_primitives::{bip34_height_push, Block, Header};
@@ -19,14 +20,14 @@ pub fn check_header_context(
     let height = parent.height + 1;
     match kind {
         BlockKind::MergeMined if !params.merge_mining_active(height) => {
-            return Err(BlockError::invalid(
-                "bad-auxpow-inactive",
+            return Err(BlockError::new(
+                Reject::AuxpowInactive,
                 format!("merge-mined blocks are valid from the activation height, not at {height}"),
             ));
         }
         BlockKind::Native if !params.native_mining_allowed(height) => {
-            return Err(BlockError::invalid(
-                "bad-native-block",
+            return Err(BlockError::new(
+                Reject::NativeBlockRefused,
                 format!("only merge-mined blocks are valid at height {height}"),
             ));
         }
@@ -36,25 +37,25 @@ pub fn check_header_context(
     let expected = params
         .difficulty
         .next_bits(&index.ancestry(parent), &NextBlock { time, kind })
-        .map_err(|e| BlockError::transient("bad-diffbits", e.to_string()))?;
+        .map_err(|e| BlockError::new(Reject::DifficultyUnavailable, e.to_string()))?;
     let bits = header.pure.bits.to_consensus();
     if bits != expected {
-        return Err(BlockError::invalid(
-            "bad-diffbits",
+        return Err(BlockError::new(
+            Reject::BadDiffbits,
             format!("bits {bits:#010x}, the difficulty algorithm requires {expected:#010x}"),
         ));
     }
     let median = index.median_time_past(&parent.hash).unwrap_or(0);
     if time <= median {
-        return Err(BlockError::invalid(
-            "time-too-old",
+        return Err(BlockError::new(
+            Reject::TimeTooOld,
             format!("time {time} is not after the median time past {median}"),
         ));
     }
     let limit = now + i64::from(params.spec.consensus.max_future_block_time);
     if i64::from(time) > limit {
-        return Err(BlockError::transient(
-            "time-too-new",
+        return Err(BlockError::new(
+            Reject::TimeTooNew,
             format!(
                 "time {time} is more than {} s ahead of now ({now})",
                 params.spec.consensus.max_future_block_time
@@ -78,15 +79,15 @@ pub fn check_block_context(
         .map(|input| input.script_sig.as_bytes())
         .unwrap_or_default();
     if !script_sig.starts_with(&expected) {
-        return Err(BlockError::invalid(
-            "bad-cb-height",
+        return Err(BlockError::new(
+            Reject::BadCbHeight,
             format!("coinbase does not start with a push of height {height}"),
         ));
     }
     for tx in &block.txdata {
         if !is_final(tx, height, median_time_past) {
-            return Err(BlockError::invalid(
-                "bad-txns-nonfinal",
+            return Err(BlockError::new(
+                Reject::BadTxnsNonfinal,
                 format!("transaction {} is not final", tx.compute_txid()),
             ));
         }

@@ -1,36 +1,27 @@
+use crate::Reject;
 use thiserror::Error;
 use venture_store::StoreError;
 
-/// A block broke a rule. `reason` is the short code Bitcoin Core uses for the same rule
-/// (BIP22 `submitblock` results such as `high-hash` or `bad-cb-amount`).
+/// A block, header or transaction broke a rule: which one ([`Reject`], with Bitcoin
+/// Core's code) and the particulars.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{reason}: {detail}")]
+#[error("{kind}: {detail}")]
 pub struct BlockError {
-    pub reason: &'static str,
+    pub kind: Reject,
     pub detail: String,
-    /// Whether the block itself is invalid for good. False for failures a peer could
-    /// cause by mangling data in transit (e.g. the proof of work), or that time can cure
-    /// (a timestamp in the future): such a block may still arrive intact later.
-    pub permanent: bool,
 }
 
 impl BlockError {
-    /// A rule the block itself breaks; it is marked invalid.
-    pub fn invalid(reason: &'static str, detail: impl Into<String>) -> BlockError {
+    pub fn new(kind: Reject, detail: impl Into<String>) -> BlockError {
         BlockError {
-            reason,
+            kind,
             detail: detail.into(),
-            permanent: true,
         }
     }
 
-    /// A failure that does not condemn the block's hash.
-    pub fn transient(reason: &'static str, detail: impl Into<String>) -> BlockError {
-        BlockError {
-            reason,
-            detail: detail.into(),
-            permanent: false,
-        }
+    /// Whether the block's hash is invalid for good (see [`Reject::is_permanent`]).
+    pub fn is_permanent(&self) -> bool {
+        self.kind.is_permanent()
     }
 }
 
@@ -45,4 +36,14 @@ pub enum ChainError {
     SpecMismatch(String),
     #[error("chain state is inconsistent: {0}")]
     Inconsistent(String),
+}
+
+impl ChainError {
+    /// The rule broken, if this is a rule failure rather than a storage fault.
+    pub fn reject(&self) -> Option<Reject> {
+        match self {
+            ChainError::Block(e) => Some(e.kind),
+            _ => None,
+        }
+    }
 }

@@ -20,8 +20,9 @@ pub fn sequence_locks_satisfied(
     prev: &BlockHash,
     index: &BlockIndex,
 ) -> bool {
-    // BIP68 applies to version 2 and later.
-    if tx.version.0 < 2 || tx.is_coinbase() {
+    // BIP68 applies to version 2 and later, the version read unsigned as Core does:
+    // a negative version is a large one, and its sequence locks apply.
+    if (tx.version.0 as u32) < 2 || tx.is_coinbase() {
         return true;
     }
     let mut min_height: i64 = -1;

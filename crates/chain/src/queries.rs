@@ -1,10 +1,9 @@
 //! Reads of the chain state: headers and blocks for peers, the download queue, the
 //! transaction index, venture settlements, and what the next block must carry.
 
-use crate::venture::{credits_for_epoch, expected_settlement, Credit, Settlement};
+use crate::venture::{EpochCredits, Settlement};
 use crate::{BlockContext, Chain, ChainError, UtxoStats};
-use bitcoin::{BlockHash, ScriptBuf};
-use std::collections::BTreeMap;
+use bitcoin::BlockHash;
 use tracing::info;
 use venture_difficulty::{BlockKind, NextBlock};
 use venture_pow::Target;
@@ -174,25 +173,30 @@ impl Chain {
     /// The settlement the next block on the tip must carry, if it closes an epoch.
     pub fn next_settlement(&self) -> Result<Option<Settlement>, ChainError> {
         let tip = self.tip();
-        Ok(expected_settlement(
-            &self.index,
-            &self.store,
-            &self.params,
-            &tip.hash,
-            tip.height + 1,
-        )?
-        .map(|(settlement, _)| settlement))
+        Ok(self
+            .ledger
+            .expected_settlement(
+                &self.index,
+                &self.store,
+                &self.params,
+                &tip.hash,
+                tip.height + 1,
+            )?
+            .map(|(settlement, _)| settlement))
     }
 
     /// Credits earned so far in `epoch` on the active chain.
-    pub fn venture_credits(&self, epoch: u32) -> Result<BTreeMap<ScriptBuf, Credit>, ChainError> {
-        credits_for_epoch(
-            &self.index,
-            &self.store,
-            &self.params,
-            &self.tip().hash,
-            epoch,
-        )
+    pub fn venture_credits(&self, epoch: u32) -> Result<EpochCredits, ChainError> {
+        Ok(self
+            .ledger
+            .credits(
+                &self.index,
+                &self.store,
+                &self.params,
+                &self.tip().hash,
+                epoch,
+            )?
+            .into_owned())
     }
 
     /// The settlement record of the active chain's block at `height`, if it closed an

@@ -5,6 +5,7 @@
 //! A block's transactions are checked in parallel on all cores.
 
 use crate::BlockError;
+use crate::Reject;
 use bitcoin::hashes::{hash160, Hash};
 use bitcoin::secp256k1::{self, Secp256k1, VerifyOnly};
 use bitcoin::sighash::{Annex, Prevouts, SighashCache};
@@ -51,8 +52,8 @@ pub fn verify_block_scripts(txs: &[Transaction], spent: &[Vec<TxOut>]) -> Result
             .into_iter()
             .map(|w| {
                 w.join().unwrap_or_else(|_| {
-                    Err(BlockError::invalid(
-                        "mandatory-script-verify-flag-failed",
+                    Err(BlockError::new(
+                        Reject::ScriptVerifyFailed,
                         "verifier thread failed",
                     ))
                 })
@@ -83,8 +84,8 @@ pub fn verify_transaction(tx: &Transaction, spent: &[TxOut]) -> Result<(), Block
 }
 
 fn script_error(tx: &Transaction, index: usize, reason: &str) -> BlockError {
-    BlockError::invalid(
-        "mandatory-script-verify-flag-failed",
+    BlockError::new(
+        Reject::ScriptVerifyFailed,
         format!("input {index} of {}: {reason}", tx.compute_txid()),
     )
 }
@@ -157,6 +158,12 @@ fn verify_p2tr_key_path(
             "taproot script-path spends are not supported; only key-path spends are valid".into(),
         );
     };
+    // BIP341: a 65-byte signature names its hash type explicitly, and 0x00
+    // (SIGHASH_DEFAULT) is only valid implied by a 64-byte one; allowing both encodings
+    // would let anyone change the transaction's wtxid.
+    if sig_bytes.len() == 65 && sig_bytes[64] == 0x00 {
+        return Err("65-byte Schnorr signature with hash type 0x00 (BIP341 requires 64 bytes for SIGHASH_DEFAULT)".into());
+    }
     let sig = bitcoin::taproot::Signature::from_slice(sig_bytes)
         .map_err(|e| format!("bad Schnorr signature: {e}"))?;
     let key = XOnlyPublicKey::from_slice(&spent[index].script_pubkey.as_bytes()[2..])

@@ -2,9 +2,11 @@
 //! and `DisconnectBlock`), with undo data.
 
 use crate::index::BlockIndex;
+use crate::index::IndexEntry;
 use crate::locks::{sequence_locks_satisfied, sigop_cost};
 use crate::scripts::verify_block_scripts;
-use crate::venture::{check_settlement, expected_settlement};
+use crate::venture::{check_settlement, earning_of, record_earning, Earning, VentureLedger};
+use crate::Reject;
 use crate::{BlockError, ChainError};
 use bitcoin::{Amount, OutPoint, Transaction, TxOut};
 use std::collections::{HashMap, HashSet};
@@ -62,18 +64,26 @@ pub fn is_unspendable(output: &TxOut) -> bool {
     output.script_pubkey.is_op_return() || output.script_pubkey.len() > 10_000
 }
 
-/// Validates `block` at `height` against the UTXO set and writes its changes and undo
-/// data into `batch`. Returns the fees it collected.
-pub fn connect_block(
+/// What connecting a block found.
+pub(crate) struct Connected {
+    /// The venture credit it earns, if eligible.
+    pub earning: Option<Earning>,
+}
+
+/// Validates `block` (indexed as `entry`) against the UTXO set and writes its changes,
+/// undo data and venture records into `batch`.
+pub(crate) fn connect_block(
     block: &Block,
-    height: u32,
+    entry: &IndexEntry,
     index: &BlockIndex,
     params: &ChainParams,
     store: &Store,
+    ledger: &VentureLedger,
     batch: &mut StoreBatch<'_>,
-) -> Result<Amount, ChainError> {
+) -> Result<Connected, ChainError> {
+    let height = entry.height;
     let prev = block.header.pure.prev_blockhash;
-    let settlement = expected_settlement(index, store, params, &prev, height)?;
+    let settlement = ledger.expected_settlement(index, store, params, &prev, height)?;
     let settled_outputs = settlement.as_ref().map_or(0, |(s, _)| s.outputs.len());
     if let Some((expected, _)) = &settlement {
         check_settlement(&block.txdata[0].output, expected)?;
@@ -94,8 +104,8 @@ pub fn connect_block(
             let mut value_in = Amount::ZERO;
             for input in &tx.input {
                 let coin = view.spend(&input.previous_output)?.ok_or_else(|| {
-                    BlockError::invalid(
-                        "bad-txns-inputs-missingorspent",
+                    BlockError::new(
+                        Reject::BadTxnsInputsMissingOrSpent,
                         format!(
                             "{txid} spends {} which is missing or spent",
                             input.previous_output
@@ -103,8 +113,8 @@ pub fn connect_block(
                     )
                 })?;
                 if coin.unlock_height > height {
-                    return Err(BlockError::invalid(
-                        "venture-output-locked",
+                    return Err(BlockError::new(
+                        Reject::VentureOutputLocked,
                         format!(
                             "{txid} spends {} before its unlock height {}",
                             input.previous_output, coin.unlock_height
@@ -113,8 +123,8 @@ pub fn connect_block(
                     .into());
                 }
                 if coin.is_coinbase && height - coin.height < maturity {
-                    return Err(BlockError::invalid(
-                        "bad-txns-premature-spend-of-coinbase",
+                    return Err(BlockError::new(
+                        Reject::BadTxnsPrematureSpendOfCoinbase,
                         format!(
                             "{txid} spends a coinbase of height {} at depth {}",
                             coin.height,
@@ -127,8 +137,8 @@ pub fn connect_block(
                     .checked_add(coin.output.value)
                     .filter(|v| *v <= max_money)
                     .ok_or_else(|| {
-                        BlockError::invalid(
-                            "bad-txns-inputvalues-outofrange",
+                        BlockError::new(
+                            Reject::BadTxnsInputValuesOutOfRange,
                             format!("{txid} input values out of range"),
                         )
                     })?;
@@ -137,8 +147,8 @@ pub fn connect_block(
                 undo.spent.push(coin);
             }
             if !sequence_locks_satisfied(tx, &coin_heights, height, &prev, index) {
-                return Err(BlockError::invalid(
-                    "bad-txns-nonfinal",
+                return Err(BlockError::new(
+                    Reject::BadTxnsNonfinal,
                     format!("{txid} is not final under its relative lock-times (BIP68)"),
                 )
                 .into());
@@ -146,8 +156,8 @@ pub fn connect_block(
             sigops += sigop_cost(tx, &spent);
             let value_out = total_output(tx);
             let fee = value_in.checked_sub(value_out).ok_or_else(|| {
-                BlockError::invalid(
-                    "bad-txns-in-belowout",
+                BlockError::new(
+                    Reject::BadTxnsInBelowOut,
                     format!("{txid} spends {value_in} but pays out {value_out}"),
                 )
             })?;
@@ -155,7 +165,7 @@ pub fn connect_block(
                 .checked_add(fee)
                 .filter(|f| *f <= max_money)
                 .ok_or_else(|| {
-                    BlockError::invalid("bad-txns-accumulated-fee-outofrange", "fees out of range")
+                    BlockError::new(Reject::BadTxnsAccumulatedFeeOutOfRange, "fees out of range")
                 })?;
             spent_per_tx.push(spent);
         } else {
@@ -163,8 +173,8 @@ pub fn connect_block(
             spent_per_tx.push(Vec::new());
         }
         if sigops > max_sigops {
-            return Err(BlockError::invalid(
-                "bad-blk-sigops",
+            return Err(BlockError::new(
+                Reject::BadBlkSigops,
                 format!("sigop cost above the limit of {max_sigops}"),
             )
             .into());
@@ -203,18 +213,23 @@ pub fn connect_block(
         .map(|o| o.value)
         .sum();
     if coinbase_out > reward {
-        return Err(BlockError::invalid(
-            "bad-cb-amount",
+        return Err(BlockError::new(
+            Reject::BadCbAmount,
             format!("coinbase pays {coinbase_out}, limit is {reward} (subsidy + fees)"),
         )
         .into());
     }
     verify_block_scripts(&block.txdata, &spent_per_tx)?;
     view.write(batch);
-    batch.put_undo(&block.block_hash(), &undo);
+    let hash = block.block_hash();
+    batch.put_undo(&hash, &undo);
+    let earning = earning_of(params, entry, &block.txdata[0], settled_outputs);
+    if let Some(earning) = &earning {
+        record_earning(batch, &hash, earning);
+    }
     if let Some((expected, paid_before)) = &settlement {
         batch.put_settlement(
-            &block.block_hash(),
+            &hash,
             &SettlementRecord {
                 epoch: expected.epoch,
                 outputs: settled_outputs as u32,
@@ -224,7 +239,7 @@ pub fn connect_block(
             },
         );
     }
-    Ok(fees)
+    Ok(Connected { earning })
 }
 
 fn total_output(tx: &Transaction) -> Amount {

@@ -3,6 +3,7 @@
 //! a block without a commitment must carry no witness data at all.
 
 use crate::BlockError;
+use crate::Reject;
 use bitcoin::hashes::Hash;
 use venture_primitives::Block;
 
@@ -48,8 +49,8 @@ pub fn check_witness_commitment(block: &Block) -> Result<(), BlockError> {
             let expected = witness_commitment(block, &reserved);
             let found = &coinbase.output[position].script_pubkey.as_bytes()[6..38];
             if expected.as_ref().map(|c| &c[..]) != Some(found) {
-                return Err(BlockError::transient(
-                    "bad-witness-merkle-match",
+                return Err(BlockError::new(
+                    Reject::BadWitnessMerkleMatch,
                     "witness merkle commitment mismatch",
                 ));
             }
@@ -61,8 +62,8 @@ pub fn check_witness_commitment(block: &Block) -> Result<(), BlockError> {
                 .iter()
                 .any(|tx| tx.input.iter().any(|i| !i.witness.is_empty()));
             if has_witness {
-                return Err(BlockError::transient(
-                    "unexpected-witness",
+                return Err(BlockError::new(
+                    Reject::UnexpectedWitness,
                     "witness data in a block without a witness commitment",
                 ));
             }
@@ -72,8 +73,8 @@ pub fn check_witness_commitment(block: &Block) -> Result<(), BlockError> {
 }
 
 fn nonce_size() -> BlockError {
-    BlockError::transient(
-        "bad-witness-nonce-size",
+    BlockError::new(
+        Reject::BadWitnessNonceSize,
         "the coinbase witness must be a single 32-byte reserved value",
     )
 }

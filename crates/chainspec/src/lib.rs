@@ -11,6 +11,7 @@ mod error;
 mod genesis;
 mod known_chains;
 mod params;
+mod settlement_bound;
 mod spec;
 mod validate;
 mod vesting;
@@ -20,6 +21,11 @@ pub use error::SpecError;
 pub use genesis::{block_version, build_genesis, genesis_outputs, BASE_VERSION};
 pub use known_chains::{known_chain_id, KNOWN_CHAIN_IDS};
 pub use params::ChainParams;
+pub use settlement_bound::{
+    max_settlement_outputs, max_settlement_sigops, max_settlement_weight, DEFAULT_MAX_RECIPIENTS,
+    MAX_CREDITABLE_SCRIPT_LEN, MAX_SETTLEMENT_OUTPUT_SIGOPS, MAX_SETTLEMENT_OUTPUT_WEIGHT,
+    SETTLEMENT_BLOCK_SHARE,
+};
 pub use spec::{
     ChainSpec, ChainType, ConsensusSpec, Eligibility, GenesisAllocation, GenesisSpec,
     MergedMiningSpec, MiningSpec, NetworkSpec, SubsidySpec, VentureSpec, VestingSpec,

@@ -49,6 +49,14 @@ pub struct VentureSpec {
     /// How settlement outputs unlock.
     #[serde(default)]
     pub vesting: VestingSpec,
+    /// Most payout scripts one settlement pays; the work of the others still counts
+    /// and their shares are carried (see `docs/venture.md`).
+    #[serde(default = "default_max_recipients")]
+    pub max_recipients: u32,
+}
+
+fn default_max_recipients() -> u32 {
+    crate::DEFAULT_MAX_RECIPIENTS
 }
 
 /// Which blocks' work earns venture shares.

@@ -279,7 +279,36 @@ fn validate_venture(spec: &ChainSpec) -> Result<(), SpecError> {
             "merge_mined needs a [merged_mining] section (or use eligible = \"all\")",
         ));
     }
-    validate_vesting(&venture.vesting, "venture.vesting")
+    validate_vesting(&venture.vesting, "venture.vesting")?;
+    validate_settlement_bound(spec, venture)
+}
+
+/// The largest settlement miners can cause must leave three quarters of a block free.
+fn validate_settlement_bound(
+    spec: &ChainSpec,
+    venture: &crate::VentureSpec,
+) -> Result<(), SpecError> {
+    if venture.max_recipients == 0 {
+        return Err(SpecError::invalid(
+            "venture.max_recipients",
+            "must be at least 1",
+        ));
+    }
+    let c = &spec.consensus;
+    let share = crate::SETTLEMENT_BLOCK_SHARE;
+    let weight = crate::max_settlement_weight(venture);
+    let sigops = crate::max_settlement_sigops(venture);
+    if weight > c.max_block_weight / share || sigops > c.max_block_sigops_cost / share {
+        let outputs = crate::max_settlement_outputs(venture);
+        return Err(SpecError::invalid(
+            "venture.max_recipients",
+            format!(
+                "{} recipients × {} tranches = {outputs} outputs, up to {weight} weight and {sigops} sigops, more than 1/{share} of consensus.max_block_weight ({}) or consensus.max_block_sigops_cost ({}); lower max_recipients or vesting.tranches",
+                venture.max_recipients, venture.vesting.tranches, c.max_block_weight, c.max_block_sigops_cost
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn validate_vesting(vesting: &crate::VestingSpec, field: &str) -> Result<(), SpecError> {

@@ -32,6 +32,6 @@ impl MempoolError {
 
 impl From<venture_chain::BlockError> for MempoolError {
     fn from(e: venture_chain::BlockError) -> MempoolError {
-        MempoolError::new(e.reason, e.detail)
+        MempoolError::new(e.kind.code(), e.detail)
     }
 }

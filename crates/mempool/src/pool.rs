@@ -295,7 +295,7 @@ impl Mempool {
             ));
         }
         verify_transaction(tx, &spent)
-            .map_err(|e| MempoolError::new(format!("{} ({})", e.reason, e.detail), ""))?;
+            .map_err(|e| MempoolError::new(format!("{} ({})", e.kind, e.detail), ""))?;
         Ok(Checked {
             fee,
             vsize,

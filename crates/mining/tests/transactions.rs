@@ -136,7 +136,7 @@ fn bad_transactions_are_refused_with_their_reason_and_change_nothing() {
     let mut block = template.block(3);
     solve(&mut block, chain.params());
     match chain.process_block(block, false) {
-        Err(ChainError::Block(e)) => assert_eq!(e.reason, "bad-txns-inputs-missingorspent"),
+        Err(ChainError::Block(e)) => assert_eq!(e.kind.code(), "bad-txns-inputs-missingorspent"),
         other => panic!("block with a double spend accepted: {other:?}"),
     }
     let (coin, coin_out) = coinbase_output(&chain, 2);
@@ -149,7 +149,9 @@ fn bad_transactions_are_refused_with_their_reason_and_change_nothing() {
     let mut block = template.block(4);
     solve(&mut block, chain.params());
     match chain.process_block(block, false) {
-        Err(ChainError::Block(e)) => assert_eq!(e.reason, "mandatory-script-verify-flag-failed"),
+        Err(ChainError::Block(e)) => {
+            assert_eq!(e.kind.code(), "mandatory-script-verify-flag-failed")
+        }
         other => panic!("block with a forged signature accepted: {other:?}"),
     }
     assert_eq!(chain.tip(), tip);

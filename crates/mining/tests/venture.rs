@@ -178,7 +178,7 @@ fn malformed_settlements_are_rejected_naming_the_rule() {
         let mut block = t.block(5);
         solve(&mut block, chain.params());
         match chain.process_block(block, false) {
-            Err(ChainError::Block(e)) => e.reason,
+            Err(ChainError::Block(e)) => e.kind.code(),
             other => panic!("accepted: {other:?}"),
         }
     };
@@ -265,7 +265,7 @@ fn settlement_outputs_stay_locked_until_their_unlock_heights_even_across_a_reorg
     let mut block = template.block(3);
     solve(&mut block, chain.params());
     match chain.process_block(block, false) {
-        Err(ChainError::Block(e)) => assert_eq!(e.reason, "venture-output-locked"),
+        Err(ChainError::Block(e)) => assert_eq!(e.kind.code(), "venture-output-locked"),
         other => panic!("locked output spent: {other:?}"),
     }
 

@@ -22,17 +22,43 @@ pub struct ChainStatus {
     pub header_work: [u8; 32],
 }
 
-/// Why headers or a block were refused.
+/// Why headers, a block or a transaction were refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// Bitcoin Core's short reason code (`high-hash`, `bad-txnmrklroot`, ...).
+    /// Bitcoin Core's short reason code and the particulars, for logs and ban records.
     pub reason: String,
-    /// Whether the peer that sent the data should be penalised: true for consensus
-    /// failures and for data the sender made up or mangled (a proof of work that fails,
-    /// transactions that do not match the merkle root), false only for what an honest
-    /// peer can send (a time too far in the future, an unknown parent). A block refused
-    /// without penalty is not downloaded again for a while.
-    pub penalise: bool,
+    /// What the refusal says about the peer that sent the data.
+    pub blame: Blame,
+}
+
+/// Whether a refusal is the sender's fault. The chain decides (it knows the rules);
+/// the network acts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blame {
+    /// The data breaks a rule or was mangled: penalise the sender.
+    Sender,
+    /// Headers that do not connect to any we know: honest peers send these when we are
+    /// far behind, so they are counted, not condemned at once (Core's
+    /// `MAX_NUM_UNCONNECTING_HEADERS_MSGS`).
+    Unconnected,
+    /// Something an honest peer can send (a time slightly ahead of our clock, a
+    /// judgement our own state could not make): no penalty. A block refused this way is
+    /// not downloaded again for a while.
+    Nobody,
+}
+
+impl Rejection {
+    pub fn new(reason: impl Into<String>, blame: Blame) -> Rejection {
+        Rejection {
+            reason: reason.into(),
+            blame,
+        }
+    }
+
+    /// Whether the sender is to be penalised.
+    pub fn blames_sender(&self) -> bool {
+        self.blame == Blame::Sender
+    }
 }
 
 /// What became of a block handed to [`ChainAccess::submit_block`].
@@ -59,7 +85,7 @@ pub enum TxVerdict {
     /// Already in the mempool or confirmed, or not relayable here (e.g. a missing
     /// parent): do not relay, do not blame.
     Ignored,
-    /// Refused; `penalise` says whether the sender is to blame.
+    /// Refused; `blame` says whether the sender is to blame.
     Rejected(Rejection),
 }
 

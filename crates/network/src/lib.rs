@@ -32,7 +32,7 @@ mod transport;
 mod types;
 mod worker;
 
-pub use chain::{BlockVerdict, ChainAccess, ChainStatus, Rejection, TxVerdict};
+pub use chain::{Blame, BlockVerdict, ChainAccess, ChainStatus, Rejection, TxVerdict};
 pub use config::NetworkConfig;
 pub use error::NetworkError;
 pub use handle::NetworkHandle;

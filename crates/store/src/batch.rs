@@ -102,6 +102,12 @@ impl<'a> StoreBatch<'a> {
         );
     }
 
+    /// Records what a block eligible for the venture allocation is credited to:
+    /// `payout` is its payout script, or empty when its payout is not creditable.
+    pub fn put_venture_credit(&mut self, block: &BlockHash, payout: &[u8]) {
+        self.put(CF_VENTURE_CREDITS, block.as_byte_array(), payout);
+    }
+
     pub fn put_coin(&mut self, outpoint: &OutPoint, coin: &Coin) {
         self.put(CF_UTXO, &utxo_key(outpoint), &encode::serialize(coin));
     }

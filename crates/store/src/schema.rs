@@ -10,6 +10,7 @@
 //! | `utxo` | txid (32) ‖ vout (u32 big-endian) | [`crate::Coin`] |
 //! | `tx_index` | txid (32) | hash of the active-chain block holding it (optional index) |
 //! | `venture` | block hash (32) | [`crate::SettlementRecord`] of a block closing a venture epoch |
+//! | `venture_credits` | block hash (32) | payout script a block eligible for the venture allocation is credited to (empty: its work counts, its payout is not creditable) |
 
 pub const CF_META: &str = "meta";
 pub const CF_BLOCK_INDEX: &str = "block_index";
@@ -19,6 +20,7 @@ pub const CF_ACTIVE_CHAIN: &str = "active_chain";
 pub const CF_UTXO: &str = "utxo";
 pub const CF_TX_INDEX: &str = "tx_index";
 pub const CF_VENTURE: &str = "venture";
+pub const CF_VENTURE_CREDITS: &str = "venture_credits";
 
 /// All column families, opened together.
 pub const COLUMN_FAMILIES: &[&str] = &[
@@ -30,6 +32,7 @@ pub const COLUMN_FAMILIES: &[&str] = &[
     CF_UTXO,
     CF_TX_INDEX,
     CF_VENTURE,
+    CF_VENTURE_CREDITS,
 ];
 
 pub const META_SPEC_HASH: &[u8] = b"spec_hash";

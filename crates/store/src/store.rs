@@ -184,6 +184,14 @@ impl Store {
         self.get_decoded(CF_VENTURE, block.as_byte_array())
     }
 
+    /// What an eligible block was credited to (see
+    /// [`crate::StoreBatch::put_venture_credit`]); `None` when nothing was recorded.
+    pub fn venture_credit(&self, block: &BlockHash) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .db
+            .get_cf(self.cf(CF_VENTURE_CREDITS)?, block.as_byte_array())?)
+    }
+
     /// Visits every unspent output in key order (txid, then output index).
     pub fn for_each_coin(&self, mut visit: impl FnMut(OutPoint, Coin)) -> Result<(), StoreError> {
         let cf = self.cf(CF_UTXO)?;

@@ -45,6 +45,7 @@ pub fn build_manifest(params: &ChainParams, binary_sha256: Option<String>) -> Va
             "epoch_length": v.epoch_length,
             "epochs": schedule.epoch_count(),
             "eligible": match v.eligible { Eligibility::MergeMined => "merge_mined", Eligibility::All => "all" },
+            "max_recipients": v.max_recipients,
             "vesting": {
                 "cliff_blocks": v.vesting.cliff_blocks,
                 "tranches": v.vesting.tranches,
@@ -359,6 +360,9 @@ end_height = 52560
 total = {venture_total}
 epoch_length = 4380
 eligible = "merge_mined"
+# the most payout scripts one settlement pays (the top contributors by work); the rest
+# are carried into the next epoch. Bounded so a settlement always fits in a block.
+max_recipients = 500
 
 [venture.vesting]
 cliff_blocks = 26280

@@ -6,6 +6,7 @@ mod ledger;
 mod schedule;
 mod settlement;
 
-pub(crate) use ledger::{check_settlement, credits_for_epoch, expected_settlement};
+pub use ledger::is_creditable_payout;
+pub(crate) use ledger::{check_settlement, earning_of, record_earning, Earning, VentureLedger};
 pub use schedule::EpochSchedule;
-pub use settlement::{settle, Credit, Settlement, SettlementOutput};
+pub use settlement::{settle, Credit, EpochCredits, Settlement, SettlementOutput};

@@ -77,6 +77,7 @@ mod tests {
             epoch_length: length,
             eligible: Eligibility::All,
             vesting: VestingSpec::default(),
+            max_recipients: venture_chainspec::DEFAULT_MAX_RECIPIENTS,
         }
     }
 

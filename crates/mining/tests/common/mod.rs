@@ -84,7 +84,7 @@ pub fn reseal(block: &mut Block, params: &ChainParams) {
 
 pub fn reject_reason(chain: &mut Chain, block: Block) -> &'static str {
     match chain.process_block(block, false) {
-        Err(ChainError::Block(e)) => e.reason,
+        Err(ChainError::Block(e)) => e.kind.code(),
         other => panic!("expected a block error, got {other:?}"),
     }
 }

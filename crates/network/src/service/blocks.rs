@@ -147,7 +147,7 @@ impl Service {
                 match &verdict {
                     Verdict::Chain(BlockVerdict::Rejected(rejection)) => {
                         debug!(%peer, %hash, reason = %rejection.reason, "downloaded block rejected");
-                        if rejection.penalise {
+                        if rejection.blames_sender() {
                             self.misbehave(peer, Misbehaviour::InvalidBlock);
                         } else {
                             // An honest peer could send it; asking again at once would
@@ -182,7 +182,9 @@ impl Service {
                         self.request_status(source);
                         MessageAcceptance::Ignore
                     }
-                    Verdict::Chain(BlockVerdict::Rejected(rejection)) if rejection.penalise => {
+                    Verdict::Chain(BlockVerdict::Rejected(rejection))
+                        if rejection.blames_sender() =>
+                    {
                         self.misbehave(source, Misbehaviour::InvalidBlock);
                         MessageAcceptance::Reject
                     }

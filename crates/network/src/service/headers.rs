@@ -10,7 +10,7 @@ use crate::message::SyncRequest;
 use crate::scoring::Misbehaviour;
 use crate::sync::Outstanding;
 use crate::worker::{self, ChainEvent, Job};
-use crate::{ChainStatus, Rejection};
+use crate::{Blame, ChainStatus, Rejection};
 use bitcoin::BlockHash;
 use libp2p::PeerId;
 use tracing::debug;
@@ -123,12 +123,14 @@ impl Service {
                 if let Some(entry) = self.peers.get_mut(&peer) {
                     entry.exhausted_work = entry.status.as_ref().map(|s| s.best_work);
                 }
-                if rejection.penalise {
-                    self.misbehave(peer, Misbehaviour::InvalidHeaders);
-                } else if rejection.reason == "prev-blk-not-found" {
-                    self.misbehave(peer, Misbehaviour::UnconnectedHeaders);
-                } else {
-                    debug!(%peer, reason = %rejection.reason, "headers not accepted");
+                match rejection.blame {
+                    Blame::Sender => self.misbehave(peer, Misbehaviour::InvalidHeaders),
+                    Blame::Unconnected => {
+                        self.misbehave(peer, Misbehaviour::UnconnectedHeaders);
+                    }
+                    Blame::Nobody => {
+                        debug!(%peer, reason = %rejection.reason, "headers not accepted");
+                    }
                 }
             }
         }

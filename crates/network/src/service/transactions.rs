@@ -45,7 +45,7 @@ impl Service {
             Some(TxVerdict::Ignored) => MessageAcceptance::Ignore,
             Some(TxVerdict::Rejected(rejection)) => {
                 debug!(%source, reason = %rejection.reason, "gossiped transaction rejected");
-                if rejection.penalise {
+                if rejection.blames_sender() {
                     self.misbehave(source, Misbehaviour::InvalidTransaction);
                 }
                 MessageAcceptance::Reject

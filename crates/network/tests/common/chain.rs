@@ -14,7 +14,7 @@ use bitcoin::{
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use venture_network::{Block, BlockVerdict, ChainAccess, ChainStatus, Header, Rejection};
+use venture_network::{Blame, Block, BlockVerdict, ChainAccess, ChainStatus, Header, Rejection};
 
 pub const BAD_NONCE: u32 = 0xdead_beef;
 
@@ -241,17 +241,11 @@ impl State {
             return Ok(false);
         }
         if header.pure.nonce == BAD_NONCE {
-            return Err(Rejection {
-                reason: "high-hash".into(),
-                penalise: true,
-            });
+            return Err(Rejection::new("high-hash", Blame::Sender));
         }
         let prev = header.pure.prev_blockhash;
         let Some(parent) = self.entries.get(&prev) else {
-            return Err(Rejection {
-                reason: "prev-blk-not-found".into(),
-                penalise: false,
-            });
+            return Err(Rejection::new("prev-blk-not-found", Blame::Unconnected));
         };
         let height = parent.height + 1;
         self.entries.insert(
@@ -275,10 +269,7 @@ impl State {
             return BlockVerdict::Duplicate;
         }
         if block.compute_merkle_root() != Some(block.header.pure.merkle_root) {
-            return BlockVerdict::Rejected(Rejection {
-                reason: "bad-txnmrklroot".into(),
-                penalise: true,
-            });
+            return BlockVerdict::Rejected(Rejection::new("bad-txnmrklroot", Blame::Sender));
         }
         let prev = block.header.pure.prev_blockhash;
         if !self.entries.contains_key(&prev) {

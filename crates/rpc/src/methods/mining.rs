@@ -85,7 +85,7 @@ pub(crate) fn bip22_result(result: Result<ProcessOutcome, ChainError>) -> Value 
         Ok(ProcessOutcome::Connected) => Value::Null,
         Ok(ProcessOutcome::Duplicate) => json!("duplicate"),
         Ok(ProcessOutcome::SideChain) | Ok(ProcessOutcome::Orphan) => json!("inconclusive"),
-        Err(ChainError::Block(e)) => json!(e.reason),
+        Err(ChainError::Block(e)) => json!(e.kind.code()),
         Err(other) => json!(format!("rejected: {other}")),
     }
 }

@@ -84,12 +84,16 @@ fn venture_info(chain: &Chain) -> Result<Value, RpcError> {
             &credits,
             available,
             schedule.settlement_height(epoch),
-            &spec.vesting,
+            &spec,
         );
         let total_work = credits
+            .by_script
             .values()
-            .fold(0f64, |acc, c| acc + work_f64(&c.work));
+            .fold(work_f64(&credits.uncredited.work), |acc, c| {
+                acc + work_f64(&c.work)
+            });
         let contributors: Vec<Value> = credits
+            .by_script
             .iter()
             .map(|(script, credit)| {
                 json!({
@@ -108,6 +112,8 @@ fn venture_info(chain: &Chain) -> Result<Value, RpcError> {
             "settles_at": schedule.settlement_height(epoch),
             "available": coins(Amount::from_sat(available)),
             "contributors": contributors,
+            "max_recipients": spec.max_recipients,
+            "uncreditable_blocks": credits.uncredited.blocks,
         });
     }
     Ok(info)
