@@ -74,6 +74,12 @@ impl AuxPow {
         bytes
     }
 
+    /// Bytes of this AuxPoW's consensus serialization: what it adds to a block's size
+    /// (see [`crate::MAX_AUXPOW_BYTES`]).
+    pub fn serialized_size(&self) -> usize {
+        encode::serialize(self).len()
+    }
+
     /// The parent block's hash: sha256d of its 80-byte header.
     pub fn parent_hash(&self) -> BlockHash {
         self.parent_header.block_hash()

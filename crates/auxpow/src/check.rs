@@ -7,7 +7,8 @@
 use bitcoin::hashes::Hash;
 use bitcoin::{BlockHash, TxMerkleNode};
 
-use crate::merkle::{check_merkle_branch, get_expected_index, MAX_CHAIN_BRANCH_LEN};
+use crate::limits::MAX_CHAIN_BRANCH_LEN;
+use crate::merkle::{check_merkle_branch, get_expected_index};
 use crate::script::{find, read_le32, root_in_script_order, MERGED_MINING_MAGIC};
 use crate::version::chain_id;
 use crate::{AuxPow, AuxPowError};

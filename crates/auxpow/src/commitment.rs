@@ -15,7 +15,8 @@ use bitcoin::block::Header;
 use bitcoin::hashes::Hash;
 use bitcoin::{BlockHash, Transaction, TxMerkleNode};
 
-use crate::merkle::{get_expected_index, hash_pair, MAX_CHAIN_BRANCH_LEN};
+use crate::limits::MAX_CHAIN_BRANCH_LEN;
+use crate::merkle::{get_expected_index, hash_pair};
 use crate::script::{root_in_script_order, MERGED_MINING_MAGIC};
 use crate::{AuxPow, AuxPowError};
 

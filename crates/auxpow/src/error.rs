@@ -61,6 +61,10 @@ pub enum AuxPowError {
     NoCollisionFreeTree,
     #[error("chain id {0} is not part of this commitment")]
     ChainNotCommitted(i32),
+
+    // --- node policy: the AuxPoW allowance of merge-mined templates ---
+    #[error("AuxPoW of {size} bytes exceeds the {max}-byte allowance (parent coinbase up to {coinbase} bytes, coinbase branch up to {coinbase_branch} hashes, chain branch up to {chain_branch} hashes)", coinbase = crate::MAX_PARENT_COINBASE_BYTES, coinbase_branch = crate::MAX_COINBASE_BRANCH_LEN, chain_branch = crate::MAX_CHAIN_BRANCH_LEN)]
+    AuxPowTooLarge { size: usize, max: usize },
 }
 
 /// The error of [`crate::check_header_pow`]: the same enum, since a header check fails
@@ -86,6 +90,8 @@ impl AuxPowError {
             | AuxPowError::DuplicateChainId(_)
             | AuxPowError::NoCollisionFreeTree
             | AuxPowError::ChainNotCommitted(_) => false,
+            // A policy bound on what the node accepts over RPC, not a consensus fault.
+            AuxPowError::AuxPowTooLarge { .. } => false,
             _ => true,
         }
     }

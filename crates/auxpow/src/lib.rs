@@ -8,7 +8,9 @@
 //! and Dogecoin headers decode, re-encode and check exactly as the reference nodes do.
 //!
 //! The crate is pure: no I/O, no chain state. It also builds the commitment a pool puts in
-//! a parent coinbase to merge-mine several aux chains at once ([`MergedMiningCommitment`]).
+//! a parent coinbase to merge-mine several aux chains at once ([`MergedMiningCommitment`]),
+//! and states the largest AuxPoW a node makes room for and accepts from pools
+//! ([`MAX_AUXPOW_BYTES`]).
 
 mod auxpow;
 mod check;
@@ -17,6 +19,7 @@ mod commitment;
 mod error;
 mod header;
 mod header_check;
+mod limits;
 mod merkle;
 mod params;
 mod script;
@@ -27,8 +30,10 @@ pub use commitment::{AuxChain, ChainSlot, MergedMiningCommitment};
 pub use error::{AuxPowError, HeaderPowError};
 pub use header::{header_bytes, AuxHeader};
 pub use header_check::{check_header_pow, check_merge_mined};
-pub use merkle::{
-    check_merkle_branch, get_expected_index, merkle_branch, merkle_root, MAX_CHAIN_BRANCH_LEN,
+pub use limits::{
+    check_auxpow_size, max_auxpow_bytes, MAX_AUXPOW_BYTES, MAX_CHAIN_BRANCH_LEN,
+    MAX_COINBASE_BRANCH_LEN, MAX_PARENT_COINBASE_BYTES,
 };
+pub use merkle::{check_merkle_branch, get_expected_index, merkle_branch, merkle_root};
 pub use params::{AuxPowParams, LegacyRule};
 pub use script::{locate_commitment, CoinbaseCommitment, MERGED_MINING_MAGIC};

@@ -8,9 +8,6 @@
 use bitcoin::hashes::{Hash, HashEngine};
 use bitcoin::TxMerkleNode;
 
-/// Namecoin refuses chain merkle branches longer than this (a tree of 2^30 slots).
-pub const MAX_CHAIN_BRANCH_LEN: usize = 30;
-
 /// The parent of two merkle nodes: `sha256d(left || right)`.
 pub(crate) fn hash_pair(left: &TxMerkleNode, right: &TxMerkleNode) -> TxMerkleNode {
     let mut engine = TxMerkleNode::engine();

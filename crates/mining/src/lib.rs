@@ -9,6 +9,7 @@ pub mod coordinator;
 mod error;
 mod generate;
 mod miner;
+mod reserve;
 mod solve;
 pub mod stratum;
 pub mod stratum_client;
@@ -19,9 +20,8 @@ pub use coordinator::{Coordinator, CoordinatorConfig, MmError};
 pub use error::MiningError;
 pub use generate::generate_blocks;
 pub use miner::{Miner, MinerConfig, MinerStats};
+pub use reserve::{Reservation, MIN_RESERVED_SIGOPS, MIN_RESERVED_WEIGHT};
 pub use solve::{solve_header, SolveOutcome};
 pub use stratum::{StratumConfig, StratumServer};
 pub use stratum_client::{StratumMiner, StratumMinerConfig, StratumMinerStats};
-pub use template::{
-    BlockTemplate, COINBASE_RESERVED_SIGOPS, COINBASE_RESERVED_WEIGHT, COINBASE_TAG,
-};
+pub use template::{BlockTemplate, COINBASE_TAG};

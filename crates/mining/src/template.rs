@@ -1,35 +1,28 @@
 //! A block template: everything a miner needs to assemble a valid block on the tip.
 
+use crate::reserve::witness_commitment_output;
 use crate::MiningError;
 use bitcoin::block::{Header as PureHeader, Version};
 use bitcoin::hashes::Hash;
 use bitcoin::{Amount, CompactTarget, ScriptBuf, Transaction, TxMerkleNode, TxOut, Witness};
-use venture_chain::{witness_commitment, BlockContext, Chain, WITNESS_COMMITMENT_MAGIC};
+use venture_chain::{witness_commitment, BlockContext, Chain};
 use venture_chainspec::block_version;
 use venture_difficulty::BlockKind;
 use venture_mempool::Mempool;
 use venture_primitives::{coinbase_script, coinbase_transaction, Block, Header};
 
-/// Weight kept free for the coinbase when filling a template.
-pub const COINBASE_RESERVED_WEIGHT: u64 = 4_000;
-/// Sigop cost kept free for the coinbase.
-pub const COINBASE_RESERVED_SIGOPS: u64 = 400;
+/// The BIP141 witness reserved value this software commits with.
+pub(crate) const WITNESS_RESERVED_VALUE: [u8; 32] = [0; 32];
 
 /// Commits the block to its transactions' witnesses (BIP141): a 32-byte zero reserved
 /// value as the coinbase witness and the commitment as its last output.
 fn add_witness_commitment(block: &mut Block) {
-    let reserved = [0u8; 32];
-    let Some(commitment) = witness_commitment(block, &reserved) else {
+    let Some(commitment) = witness_commitment(block, &WITNESS_RESERVED_VALUE) else {
         return;
     };
-    let mut script = WITNESS_COMMITMENT_MAGIC.to_vec();
-    script.extend_from_slice(&commitment);
     if let Some(coinbase) = block.txdata.first_mut() {
-        coinbase.input[0].witness = Witness::from_slice(&[reserved]);
-        coinbase.output.push(TxOut {
-            value: Amount::ZERO,
-            script_pubkey: ScriptBuf::from_bytes(script),
-        });
+        coinbase.input[0].witness = Witness::from_slice(&[WITNESS_RESERVED_VALUE]);
+        coinbase.output.push(witness_commitment_output(&commitment));
     }
 }
 
@@ -49,6 +42,8 @@ pub struct BlockTemplate {
     /// Venture settlement outputs the coinbase must start with (empty unless the block
     /// closes an epoch).
     pub settlement: Vec<TxOut>,
+    /// Native or merge-mined: a merge-mined block also carries a pool's AuxPoW.
+    pub kind: BlockKind,
 }
 
 impl BlockTemplate {
@@ -82,12 +77,14 @@ impl BlockTemplate {
             transactions: Vec::new(),
             fees: Amount::ZERO,
             settlement,
+            kind,
         })
     }
 
     /// A template carrying the pool's best transactions: the pool is first brought up
     /// to date with the chain, then filled in fee-rate order, leaving room for the
-    /// coinbase.
+    /// header, the coinbase and (merge-mined) the AuxPoW (see
+    /// [`BlockTemplate::reservation`]).
     pub fn from_pool(
         chain: &mut Chain,
         mempool: &mut Mempool,
@@ -97,13 +94,12 @@ impl BlockTemplate {
         mempool.sync_with(chain);
         let mut template = BlockTemplate::new(chain, payout, kind)?;
         let consensus = &chain.params().spec.consensus;
+        let reserved = template.reservation();
         let selection = mempool.select(
-            consensus
-                .max_block_weight
-                .saturating_sub(COINBASE_RESERVED_WEIGHT),
+            consensus.max_block_weight.saturating_sub(reserved.weight),
             consensus
                 .max_block_sigops_cost
-                .saturating_sub(COINBASE_RESERVED_SIGOPS),
+                .saturating_sub(reserved.sigops),
         );
         template.transactions = selection.transactions;
         template.fees = selection.fees;

@@ -268,3 +268,126 @@ pub fn attach_auxpow(block: &mut Block, params: &ChainParams) {
         .unwrap();
     block.header.auxpow = Some(Box::new(auxpow));
 }
+
+/// The size of an AuxPoW a pool hands back: its parent coinbase's serialized length and
+/// the lengths of its two merkle branches.
+#[derive(Debug, Clone, Copy)]
+pub struct AuxPowShape {
+    pub coinbase_bytes: usize,
+    pub coinbase_branch: usize,
+    pub chain_branch: usize,
+}
+
+/// What a Bitcoin pool merge-mining a few chains sends: a 300-byte parent coinbase, the
+/// coinbase's 12-level branch in a block of a few thousand transactions, and a 4-level
+/// chain branch (934 bytes in all).
+pub const REALISTIC_AUXPOW: AuxPowShape = AuxPowShape {
+    coinbase_bytes: 300,
+    coinbase_branch: 12,
+    chain_branch: 4,
+};
+
+/// A parent coinbase committing to `commitment`, padded by an OP_RETURN output to
+/// serialize to exactly `bytes`.
+fn padded_parent_coinbase(
+    commitment: &venture_auxpow::MergedMiningCommitment,
+    bytes: usize,
+) -> Transaction {
+    let mut script = bitcoin::script::Builder::new()
+        .push_int(840_000)
+        .into_bytes();
+    script.push(44);
+    script.extend_from_slice(&commitment.script_bytes());
+    let mut coinbase = Transaction {
+        version: bitcoin::transaction::Version::ONE,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![TxIn {
+            previous_output: OutPoint::null(),
+            script_sig: ScriptBuf::from_bytes(script),
+            sequence: Sequence::MAX,
+            witness: Witness::new(),
+        }],
+        output: vec![TxOut {
+            value: Amount::from_sat(312_500_000),
+            script_pubkey: ScriptBuf::new(),
+        }],
+    };
+    let size = |tx: &Transaction| bitcoin::consensus::encode::serialize(tx).len();
+    let mut padding = bytes.saturating_sub(size(&coinbase));
+    loop {
+        let mut script = vec![0x6a];
+        script.resize(padding + 1, 0xab);
+        coinbase.output[0].script_pubkey = ScriptBuf::from_bytes(script);
+        match size(&coinbase) {
+            s if s == bytes => return coinbase,
+            s if s > bytes => padding -= 1,
+            _ => padding += 1,
+        }
+    }
+}
+
+/// Builds and solves an AuxPoW of `shape` for `block`, as a pool merge-mining it
+/// alongside another chain would, with the crate's commitment builder.
+pub fn attach_auxpow_shaped(block: &mut Block, params: &ChainParams, shape: AuxPowShape) {
+    use bitcoin::block::{Header as PureHeader, Version};
+    use venture_auxpow::{check_merkle_branch, AuxChain, MergedMiningCommitment};
+    assert!(shape.chain_branch >= 1, "a second chain needs a branch");
+    let chain_id = params.spec.consensus.chain_id as i32;
+    // Ids equal modulo 2^(h-1) but not 2^h first separate in a tree of height h.
+    let chains = [
+        AuxChain {
+            chain_id,
+            block_hash: block.block_hash(),
+        },
+        AuxChain {
+            chain_id: chain_id + (1 << (shape.chain_branch - 1)),
+            block_hash: BlockHash::from_byte_array([0x42; 32]),
+        },
+    ];
+    let commitment = MergedMiningCommitment::build(&chains, 0).unwrap();
+    assert_eq!(commitment.tree_height as usize, shape.chain_branch);
+    let coinbase = padded_parent_coinbase(&commitment, shape.coinbase_bytes);
+    let branch: Vec<bitcoin::TxMerkleNode> = (0..shape.coinbase_branch)
+        .map(|i| bitcoin::TxMerkleNode::from_byte_array([i as u8 + 1; 32]))
+        .collect();
+    let leaf = bitcoin::TxMerkleNode::from_raw_hash(coinbase.compute_txid().to_raw_hash());
+    let mut parent = PureHeader {
+        version: Version::from_consensus(0x2000_0000),
+        prev_blockhash: BlockHash::all_zeros(),
+        merkle_root: check_merkle_branch(leaf, &branch, 0),
+        time: block.header.pure.time,
+        bits: block.header.pure.bits,
+        nonce: 0,
+    };
+    let target =
+        venture_pow::Target::from_bits(block.header.pure.bits.to_consensus(), &params.pow_limit)
+            .unwrap();
+    let stop = AtomicBool::new(false);
+    let parent_pow = params.spec.merged_mining.as_ref().unwrap().parent_pow;
+    let (outcome, _) = solve_header(&mut parent, parent_pow, &target, u64::MAX, &stop);
+    assert_eq!(outcome, SolveOutcome::Found);
+    let auxpow = commitment
+        .assemble(chain_id, coinbase, branch, parent)
+        .unwrap();
+    assert_eq!(
+        auxpow.coinbase_bytes().len(),
+        shape.coinbase_bytes,
+        "the parent coinbase has the asked size"
+    );
+    block.header.auxpow = Some(Box::new(auxpow));
+}
+
+/// The `n`th of many distinct payout scripts, alternating P2WPKH and P2TR (the outputs
+/// a settlement pays).
+pub fn distinct_payout(n: u32) -> ScriptBuf {
+    let tag = n.to_le_bytes();
+    if n.is_multiple_of(2) {
+        let mut program = [0x5a; 20];
+        program[..4].copy_from_slice(&tag);
+        ScriptBuf::from_bytes([&[0x00, 0x14][..], &program[..]].concat())
+    } else {
+        let mut program = [0xa5; 32];
+        program[..4].copy_from_slice(&tag);
+        ScriptBuf::from_bytes([&[0x51, 0x20][..], &program[..]].concat())
+    }
+}

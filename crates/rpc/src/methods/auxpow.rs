@@ -1,6 +1,10 @@
 //! Merged mining with Namecoin's semantics: `createauxblock ADDRESS`,
 //! `submitauxblock HASH AUXPOW`, and `getauxblock` (no parameters: create for the node's
 //! payout address; `HASH AUXPOW`: submit).
+//!
+//! The blocks handed out keep room for an AuxPoW of up to
+//! [`venture_auxpow::MAX_AUXPOW_BYTES`]; a bigger one is refused at submission, since a
+//! full block carrying it could exceed the block weight.
 
 use super::blockchain::parse_block_hash;
 use super::Methods;
@@ -8,14 +12,15 @@ use crate::{codes, Params, RpcContext, RpcError};
 use bitcoin::consensus::encode;
 use serde_json::{json, Value};
 use std::sync::Arc;
+use venture_auxpow::{check_auxpow_size, MAX_AUXPOW_BYTES};
 use venture_mining::AuxBlockInfo;
 use venture_primitives::{address_to_script, AuxPow};
 
 pub fn register(methods: &mut Methods) {
     methods.register("createauxblock", &["address"], |ctx, params| async move {
-        const USAGE: &str = "createauxblock \"address\"";
-        params.at_most(1, USAGE)?;
-        let address: String = params.required(0, "address", USAGE)?;
+        let usage = create_usage();
+        params.at_most(1, &usage)?;
+        let address: String = params.required(0, "address", &usage)?;
         create(&ctx, &address).await
     });
     methods.register(
@@ -34,6 +39,13 @@ pub fn register(methods: &mut Methods) {
         &["hash", "auxpow"],
         |ctx, params| async move { get_aux_block(ctx, params).await },
     );
+}
+
+/// `createauxblock`'s usage, stating the AuxPoW allowance its blocks leave room for.
+fn create_usage() -> String {
+    format!(
+        "createauxblock \"address\" (the block leaves room for an AuxPoW of up to {MAX_AUXPOW_BYTES} bytes; submitauxblock refuses bigger ones)"
+    )
 }
 
 async fn get_aux_block(ctx: Arc<RpcContext>, params: Params) -> Result<Value, RpcError> {
@@ -143,6 +155,9 @@ async fn submit(
         .ok_or_else(|| RpcError::invalid_parameter("block hash unknown"))?;
     let bytes = hex::decode(auxpow_hex.trim())
         .map_err(|_| RpcError::new(codes::RPC_DESERIALIZATION_ERROR, "auxpow is not valid hex"))?;
+    // The block was built with room for this much AuxPoW and no more: a bigger one could
+    // push it over the block weight. Refused before decoding, so it changes nothing.
+    check_auxpow_size(bytes.len()).map_err(|e| RpcError::invalid_parameter(e.to_string()))?;
     let auxpow: AuxPow = encode::deserialize(&bytes).map_err(|e| {
         RpcError::new(
             codes::RPC_DESERIALIZATION_ERROR,
