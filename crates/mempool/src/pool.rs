@@ -34,8 +34,21 @@ pub struct MempoolEntry {
 impl MempoolEntry {
     /// Fee rate in satoshis per 1,000 virtual bytes.
     pub fn fee_rate(&self) -> u64 {
-        self.fee.to_sat() * 1000 / self.vsize.max(1)
+        fee_rate(self.fee, self.vsize)
     }
+}
+
+/// `fee` per 1,000 virtual bytes of `vsize`. Computed in 128 bits because a chain's
+/// supply may exceed what `fee * 1000` fits in 64; a rate beyond 64 bits (which no
+/// standard-size transaction of a `u64` amount reaches) saturates.
+pub(crate) fn fee_rate(fee: Amount, vsize: u64) -> u64 {
+    let rate = u128::from(fee.to_sat()) * 1000 / u128::from(vsize.max(1));
+    u64::try_from(rate).unwrap_or(u64::MAX)
+}
+
+/// The fee `rate` (sat/kvB) asks of `vsize` virtual bytes, saturating like [`fee_rate`].
+fn fee_at_rate(rate: u64, vsize: u64) -> u64 {
+    u64::try_from(u128::from(rate) * u128::from(vsize) / 1000).unwrap_or(u64::MAX)
 }
 
 /// What `accept` reports.
@@ -133,13 +146,17 @@ impl Mempool {
     pub fn info(&self) -> MempoolInfo {
         let full = self.total_vsize * 10 >= self.config.max_vbytes * 9;
         let min_fee_rate = match (full, self.by_fee_rate.first()) {
-            (true, Some((rate, _))) => (*rate + 1).max(self.config.min_relay_sat_per_kvb),
+            (true, Some((rate, _))) => rate
+                .saturating_add(1)
+                .max(self.config.min_relay_sat_per_kvb),
             _ => self.config.min_relay_sat_per_kvb,
         };
         MempoolInfo {
             size: self.entries.len(),
             bytes: self.total_vsize,
-            total_fee: self.entries.values().map(|e| e.fee).sum(),
+            total_fee: self.entries.values().fold(Amount::ZERO, |sum, e| {
+                sum.checked_add(e.fee).unwrap_or(Amount::MAX)
+            }),
             max_vbytes: self.config.max_vbytes,
             min_fee_rate,
             min_relay_fee_rate: self.config.min_relay_sat_per_kvb,
@@ -272,7 +289,11 @@ impl Mempool {
         if !sequence_locks_satisfied(tx, &coin_heights, height, &tip.hash, chain.index()) {
             return Err(MempoolError::new("non-BIP68-final", ""));
         }
-        let value_out: Amount = tx.output.iter().map(|o| o.value).sum();
+        let value_out = tx
+            .output
+            .iter()
+            .try_fold(Amount::ZERO, |sum, o| sum.checked_add(o.value))
+            .ok_or_else(|| MempoolError::new("bad-txns-txouttotal-toolarge", ""))?;
         let fee = value_in.checked_sub(value_out).ok_or_else(|| {
             MempoolError::new(
                 "bad-txns-in-belowout",
@@ -280,7 +301,7 @@ impl Mempool {
             )
         })?;
         let vsize = tx.vsize() as u64;
-        let min_fee = self.config.min_relay_sat_per_kvb * vsize / 1000;
+        let min_fee = fee_at_rate(self.config.min_relay_sat_per_kvb, vsize);
         if fee.to_sat() < min_fee {
             return Err(MempoolError::new(
                 "min relay fee not met",
@@ -449,5 +470,74 @@ impl Mempool {
         self.entries
             .get(&outpoint.txid)
             .and_then(|e| e.tx.output.get(outpoint.vout as usize).cloned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitcoin::hashes::Hash;
+
+    /// A pool entry with `fee` and `vsize`, its transaction told apart by `tag`.
+    fn entry(tag: u8, fee: u64, vsize: u64) -> MempoolEntry {
+        let tx = Transaction {
+            version: bitcoin::transaction::Version::TWO,
+            lock_time: bitcoin::absolute::LockTime::ZERO,
+            input: vec![bitcoin::TxIn {
+                previous_output: OutPoint {
+                    txid: Txid::from_byte_array([tag; 32]),
+                    vout: 0,
+                },
+                ..Default::default()
+            }],
+            output: vec![TxOut {
+                value: Amount::from_sat(1),
+                script_pubkey: bitcoin::ScriptBuf::new(),
+            }],
+        };
+        MempoolEntry {
+            txid: tx.compute_txid(),
+            fee: Amount::from_sat(fee),
+            vsize,
+            weight: vsize * 4,
+            sigops: 0,
+            time: u64::from(tag),
+            height: 0,
+            parents: Vec::new(),
+            tx: Arc::new(tx),
+        }
+    }
+
+    /// Whatever a spec's supply, fees too big for `fee * 1000` in 64 bits give exact
+    /// rates, rates beyond 64 bits saturate, and fee sums never overflow.
+    #[test]
+    fn fee_rates_and_sums_of_huge_fees_do_not_overflow() {
+        let near = u64::MAX / 1000 + 1;
+        assert_eq!(entry(1, near, 100).fee_rate(), near * 10);
+        assert_eq!(entry(2, u64::MAX, 1).fee_rate(), u64::MAX);
+        assert_eq!(fee_at_rate(u64::MAX, 2_000), u64::MAX);
+
+        let mut pool = Mempool::new(MempoolConfig {
+            max_vbytes: 220,
+            ..MempoolConfig::default()
+        });
+        pool.insert(entry(1, near, 100));
+        pool.insert(entry(2, u64::MAX, 1));
+        pool.insert(entry(3, u64::MAX / 2, 100));
+        let info = pool.info();
+        assert_eq!(info.total_fee, Amount::MAX, "the sum saturates");
+        assert_eq!(
+            info.min_fee_rate,
+            near * 10 + 1,
+            "the pool is over 90% full"
+        );
+        assert_eq!(pool.estimate_fee_rate(1, 4), u64::MAX);
+        let selection = pool.select(u64::MAX, u64::MAX);
+        assert_eq!(selection.fees, Amount::from_sat(u64::MAX));
+        assert_eq!(
+            selection.transactions.len(),
+            1,
+            "what would overflow the block's fees is left out"
+        );
     }
 }
