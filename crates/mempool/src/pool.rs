@@ -8,8 +8,14 @@ use std::sync::{Arc, Mutex};
 use tracing::debug;
 use venture_chain::{
     check_transaction, is_final, sequence_locks_satisfied, sigop_cost, verify_transaction, Chain,
-    ChainEvent, ChainEvents,
 };
+
+#[cfg(test)]
+thread_local! {
+    /// How many transactions this thread's pools ran script verification on (tests
+    /// assert which paths skip it).
+    pub(crate) static SCRIPT_CHECKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
 
 /// The pool shared by RPC, the miner and the network. Lock the chain first.
 pub type SharedMempool = Arc<Mutex<Mempool>>;
@@ -78,6 +84,36 @@ struct Checked {
     vsize: u64,
     sigops: u64,
     parents: Vec<Txid>,
+}
+
+/// The block a pool transaction would be mined in next: what finality, maturity,
+/// vesting and sequence locks are judged against.
+pub(crate) struct NextBlock {
+    /// The tip it would build on.
+    prev: bitcoin::BlockHash,
+    height: u32,
+    /// The tip's median time past (BIP113).
+    median_time_past: u32,
+}
+
+impl NextBlock {
+    pub(crate) fn of(chain: &Chain) -> NextBlock {
+        let tip = chain.tip();
+        NextBlock {
+            prev: tip.hash,
+            height: tip.height + 1,
+            median_time_past: chain.index().median_time_past(&tip.hash).unwrap_or(0),
+        }
+    }
+}
+
+/// A transaction's inputs as found in the pool and the UTXO set.
+pub(crate) struct Inputs {
+    /// The outputs spent, in input order.
+    pub(crate) spent: Vec<TxOut>,
+    pub(crate) value_in: Amount,
+    /// Pool transactions whose outputs it spends.
+    pub(crate) parents: Vec<Txid>,
 }
 
 /// The transaction pool.
@@ -220,20 +256,10 @@ impl Mempool {
             ));
         }
         check_standard(tx)?;
-        let tip = chain.tip();
-        let height = tip.height + 1;
-        let median = chain.index().median_time_past(&tip.hash).unwrap_or(0);
-        if !is_final(tx, height, median) {
-            return Err(MempoolError::new("non-final", ""));
-        }
         let txid = tx.compute_txid();
         if self.entries.contains_key(&txid) {
             return Err(MempoolError::new("txn-already-in-mempool", ""));
         }
-        let mut spent = Vec::with_capacity(tx.input.len());
-        let mut coin_heights = Vec::with_capacity(tx.input.len());
-        let mut parents = Vec::new();
-        let mut value_in = Amount::ZERO;
         for input in &tx.input {
             let outpoint = input.previous_output;
             if let Some(other) = self.spent_by.get(&outpoint) {
@@ -242,53 +268,12 @@ impl Mempool {
                     format!("{outpoint} is spent by {other}"),
                 ));
             }
-            let (output, coin_height) = match self.entries.get(&outpoint.txid) {
-                Some(parent) => {
-                    let output = parent
-                        .tx
-                        .output
-                        .get(outpoint.vout as usize)
-                        .cloned()
-                        .ok_or_else(|| {
-                            MempoolError::new(
-                                "bad-txns-inputs-missingorspent",
-                                format!("{outpoint} does not exist"),
-                            )
-                        })?;
-                    if !parents.contains(&outpoint.txid) {
-                        parents.push(outpoint.txid);
-                    }
-                    (output, height)
-                }
-                None => {
-                    let coin = chain
-                        .coin(&outpoint)
-                        .map_err(|e| MempoolError::new("database-error", e.to_string()))?
-                        .ok_or_else(|| self.missing_input(tx, &outpoint, chain))?;
-                    if coin.unlock_height > height {
-                        return Err(MempoolError::new(
-                            "venture-output-locked",
-                            format!("{outpoint} is locked until height {}", coin.unlock_height),
-                        ));
-                    }
-                    if coin.is_coinbase && height - coin.height < consensus.coinbase_maturity {
-                        return Err(MempoolError::new(
-                            "bad-txns-premature-spend-of-coinbase",
-                            format!("tried to spend coinbase at depth {}", height - coin.height),
-                        ));
-                    }
-                    (coin.output, coin.height)
-                }
-            };
-            value_in = value_in
-                .checked_add(output.value)
-                .ok_or_else(|| MempoolError::new("bad-txns-inputvalues-outofrange", ""))?;
-            spent.push(output);
-            coin_heights.push(coin_height);
         }
-        if !sequence_locks_satisfied(tx, &coin_heights, height, &tip.hash, chain.index()) {
-            return Err(MempoolError::new("non-BIP68-final", ""));
-        }
+        let Inputs {
+            spent,
+            value_in,
+            parents,
+        } = self.check_inputs(tx, chain, &NextBlock::of(chain))?;
         let value_out = tx
             .output
             .iter()
@@ -315,12 +300,91 @@ impl Mempool {
                 sigops.to_string(),
             ));
         }
+        #[cfg(test)]
+        SCRIPT_CHECKS.with(|count| count.set(count.get() + 1));
         verify_transaction(tx, &spent)
             .map_err(|e| MempoolError::new(format!("{} ({})", e.reason, e.detail), ""))?;
         Ok(Checked {
             fee,
             vsize,
             sigops,
+            parents,
+        })
+    }
+
+    /// The rules that depend on the tip and the pool but not on scripts: finality, each
+    /// input's coin (in the pool or the UTXO set), coinbase maturity, venture vesting
+    /// and BIP68 sequence locks, all for the `next` block. Admission calls it for a new
+    /// transaction and a reorganisation for every pooled one, so both judge alike.
+    pub(crate) fn check_inputs(
+        &self,
+        tx: &Transaction,
+        chain: &Chain,
+        next: &NextBlock,
+    ) -> Result<Inputs, MempoolError> {
+        let height = next.height;
+        if !is_final(tx, height, next.median_time_past) {
+            return Err(MempoolError::new("non-final", ""));
+        }
+        let maturity = chain.params().spec.consensus.coinbase_maturity;
+        let mut spent = Vec::with_capacity(tx.input.len());
+        let mut coin_heights = Vec::with_capacity(tx.input.len());
+        let mut parents = Vec::new();
+        let mut value_in = Amount::ZERO;
+        for input in &tx.input {
+            let outpoint = input.previous_output;
+            let (output, coin_height) = match self.entries.get(&outpoint.txid) {
+                Some(parent) => {
+                    let output = parent
+                        .tx
+                        .output
+                        .get(outpoint.vout as usize)
+                        .cloned()
+                        .ok_or_else(|| {
+                            MempoolError::new(
+                                "bad-txns-inputs-missingorspent",
+                                format!("{outpoint} does not exist"),
+                            )
+                        })?;
+                    if !parents.contains(&outpoint.txid) {
+                        parents.push(outpoint.txid);
+                    }
+                    // A pool coin counts as created in the next block (as in Core).
+                    (output, height)
+                }
+                None => {
+                    let coin = chain
+                        .coin(&outpoint)
+                        .map_err(|e| MempoolError::new("database-error", e.to_string()))?
+                        .ok_or_else(|| self.missing_input(tx, &outpoint, chain))?;
+                    if coin.unlock_height > height {
+                        return Err(MempoolError::new(
+                            "venture-output-locked",
+                            format!("{outpoint} is locked until height {}", coin.unlock_height),
+                        ));
+                    }
+                    let depth = height.saturating_sub(coin.height);
+                    if coin.is_coinbase && depth < maturity {
+                        return Err(MempoolError::new(
+                            "bad-txns-premature-spend-of-coinbase",
+                            format!("tried to spend coinbase at depth {depth}"),
+                        ));
+                    }
+                    (coin.output, coin.height)
+                }
+            };
+            value_in = value_in
+                .checked_add(output.value)
+                .ok_or_else(|| MempoolError::new("bad-txns-inputvalues-outofrange", ""))?;
+            spent.push(output);
+            coin_heights.push(coin_height);
+        }
+        if !sequence_locks_satisfied(tx, &coin_heights, height, &next.prev, chain.index()) {
+            return Err(MempoolError::new("non-BIP68-final", ""));
+        }
+        Ok(Inputs {
+            spent,
+            value_in,
             parents,
         })
     }
@@ -361,14 +425,9 @@ impl Mempool {
         let mut removed = Vec::new();
         let mut queue = vec![*txid];
         while let Some(current) = queue.pop() {
-            let Some(entry) = self.entries.remove(&current) else {
+            let Some(entry) = self.remove_entry(&current) else {
                 continue;
             };
-            for input in &entry.tx.input {
-                if self.spent_by.get(&input.previous_output) == Some(&current) {
-                    self.spent_by.remove(&input.previous_output);
-                }
-            }
             for vout in 0..entry.tx.output.len() as u32 {
                 if let Some(child) = self.spent_by.get(&OutPoint {
                     txid: current,
@@ -377,14 +436,38 @@ impl Mempool {
                     queue.push(*child);
                 }
             }
-            self.by_fee_rate.remove(&(entry.fee_rate(), current));
-            self.total_vsize -= entry.vsize;
             removed.push(entry);
         }
-        if !removed.is_empty() {
-            self.generation += 1;
-        }
         removed
+    }
+
+    /// Removes `txid` alone, leaving any children in the pool (they now spend a coin
+    /// the caller expects elsewhere, or are dealt with next), and keeps the indexes in
+    /// step.
+    pub(crate) fn remove_entry(&mut self, txid: &Txid) -> Option<MempoolEntry> {
+        let entry = self.entries.remove(txid)?;
+        for input in &entry.tx.input {
+            if self.spent_by.get(&input.previous_output) == Some(txid) {
+                self.spent_by.remove(&input.previous_output);
+            }
+        }
+        self.by_fee_rate.remove(&(entry.fee_rate(), *txid));
+        self.total_vsize -= entry.vsize;
+        self.generation += 1;
+        Some(entry)
+    }
+
+    /// Records which pool transactions `txid` spends (they change when a
+    /// reorganisation brings a parent back or a parent is confirmed).
+    pub(crate) fn set_parents(&mut self, txid: &Txid, parents: Vec<Txid>) {
+        if let Some(entry) = self.entries.get_mut(txid) {
+            entry.parents = parents;
+        }
+    }
+
+    /// Marks the pool as changed (block templates compare generations).
+    pub(crate) fn touch(&mut self) {
+        self.generation += 1;
     }
 
     /// Evicts the lowest fee rates (with their descendants) until within the size limit.
@@ -395,73 +478,6 @@ impl Mempool {
             };
             let removed = self.remove_with_descendants(&txid);
             debug!(%txid, count = removed.len(), "evicted from a full mempool");
-        }
-    }
-
-    /// Brings the pool up to date with the chain's connected and disconnected blocks:
-    /// confirmed transactions and their conflicts leave; transactions of disconnected
-    /// blocks come back if they are still valid; after a reorganisation every
-    /// remaining transaction is checked again.
-    pub fn apply(&mut self, events: ChainEvents, chain: &Chain, now: u64) {
-        let mut returning: Vec<Vec<Transaction>> = Vec::new();
-        let mut reorganised = events.overflowed;
-        for event in events.events {
-            match event {
-                ChainEvent::Connected(block) => {
-                    for tx in block.txdata.iter().skip(1) {
-                        let txid = tx.compute_txid();
-                        if let Some(entry) = self.entries.remove(&txid) {
-                            // Confirmed: its children stay, now spending a confirmed coin.
-                            for input in &entry.tx.input {
-                                self.spent_by.remove(&input.previous_output);
-                            }
-                            self.by_fee_rate.remove(&(entry.fee_rate(), txid));
-                            self.total_vsize -= entry.vsize;
-                            self.generation += 1;
-                        }
-                        for input in &tx.input {
-                            if let Some(conflict) =
-                                self.spent_by.get(&input.previous_output).copied()
-                            {
-                                self.remove_with_descendants(&conflict);
-                            }
-                        }
-                    }
-                }
-                ChainEvent::Disconnected(block) => {
-                    reorganised = true;
-                    returning.push(block.txdata.iter().skip(1).cloned().collect());
-                }
-            }
-        }
-        if !reorganised {
-            return;
-        }
-        // Re-admit oldest block first, then everything that was already pooled.
-        let mut candidates: Vec<Transaction> = returning.into_iter().rev().flatten().collect();
-        let mut pooled: Vec<MempoolEntry> = self.entries.drain().map(|(_, e)| e).collect();
-        pooled.sort_by_key(|e| e.time);
-        candidates.extend(pooled.into_iter().map(|e| Arc::unwrap_or_clone(e.tx)));
-        self.spent_by.clear();
-        self.by_fee_rate.clear();
-        self.total_vsize = 0;
-        self.generation += 1;
-        let mut kept = 0;
-        for tx in candidates {
-            if self.accept(tx, chain, now).is_ok() {
-                kept += 1;
-            }
-        }
-        debug!(kept, "mempool re-checked after a reorganisation");
-    }
-
-    /// Drains the chain's events and applies them (see [`Mempool::apply`]). Call with
-    /// both locks held, chain first, before using the pool with the chain.
-    pub fn sync_with(&mut self, chain: &mut Chain) {
-        let events = chain.drain_events();
-        if events.overflowed || !events.events.is_empty() {
-            let now = u64::try_from(chain.clock().now()).unwrap_or(0);
-            self.apply(events, chain, now);
         }
     }
 
