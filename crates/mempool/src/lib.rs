@@ -10,7 +10,11 @@
 mod error;
 mod policy;
 mod pool;
+mod reorg;
 mod select;
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+mod test_chain;
 
 pub use error::MempoolError;
 pub use policy::{dust_threshold, MempoolConfig, MAX_STANDARD_TX_WEIGHT};

@@ -8,8 +8,14 @@ use std::sync::{Arc, Mutex};
 use tracing::debug;
 use venture_chain::{
     check_transaction, is_final, sequence_locks_satisfied, sigop_cost, verify_transaction, Chain,
-    ChainEvent, ChainEvents,
 };
+
+#[cfg(test)]
+thread_local! {
+    /// How many transactions this thread's pools ran script verification on (tests
+    /// assert which paths skip it).
+    pub(crate) static SCRIPT_CHECKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
 
 /// The pool shared by RPC, the miner and the network. Lock the chain first.
 pub type SharedMempool = Arc<Mutex<Mempool>>;
@@ -34,8 +40,21 @@ pub struct MempoolEntry {
 impl MempoolEntry {
     /// Fee rate in satoshis per 1,000 virtual bytes.
     pub fn fee_rate(&self) -> u64 {
-        self.fee.to_sat() * 1000 / self.vsize.max(1)
+        fee_rate(self.fee, self.vsize)
     }
+}
+
+/// `fee` per 1,000 virtual bytes of `vsize`. Computed in 128 bits because a chain's
+/// supply may exceed what `fee * 1000` fits in 64; a rate beyond 64 bits (which no
+/// standard-size transaction of a `u64` amount reaches) saturates.
+pub(crate) fn fee_rate(fee: Amount, vsize: u64) -> u64 {
+    let rate = u128::from(fee.to_sat()) * 1000 / u128::from(vsize.max(1));
+    u64::try_from(rate).unwrap_or(u64::MAX)
+}
+
+/// The fee `rate` (sat/kvB) asks of `vsize` virtual bytes, saturating like [`fee_rate`].
+fn fee_at_rate(rate: u64, vsize: u64) -> u64 {
+    u64::try_from(u128::from(rate) * u128::from(vsize) / 1000).unwrap_or(u64::MAX)
 }
 
 /// What `accept` reports.
@@ -65,6 +84,36 @@ struct Checked {
     vsize: u64,
     sigops: u64,
     parents: Vec<Txid>,
+}
+
+/// The block a pool transaction would be mined in next: what finality, maturity,
+/// vesting and sequence locks are judged against.
+pub(crate) struct NextBlock {
+    /// The tip it would build on.
+    prev: bitcoin::BlockHash,
+    height: u32,
+    /// The tip's median time past (BIP113).
+    median_time_past: u32,
+}
+
+impl NextBlock {
+    pub(crate) fn of(chain: &Chain) -> NextBlock {
+        let tip = chain.tip();
+        NextBlock {
+            prev: tip.hash,
+            height: tip.height + 1,
+            median_time_past: chain.index().median_time_past(&tip.hash).unwrap_or(0),
+        }
+    }
+}
+
+/// A transaction's inputs as found in the pool and the UTXO set.
+pub(crate) struct Inputs {
+    /// The outputs spent, in input order.
+    pub(crate) spent: Vec<TxOut>,
+    pub(crate) value_in: Amount,
+    /// Pool transactions whose outputs it spends.
+    pub(crate) parents: Vec<Txid>,
 }
 
 /// The transaction pool.
@@ -133,13 +182,17 @@ impl Mempool {
     pub fn info(&self) -> MempoolInfo {
         let full = self.total_vsize * 10 >= self.config.max_vbytes * 9;
         let min_fee_rate = match (full, self.by_fee_rate.first()) {
-            (true, Some((rate, _))) => (*rate + 1).max(self.config.min_relay_sat_per_kvb),
+            (true, Some((rate, _))) => rate
+                .saturating_add(1)
+                .max(self.config.min_relay_sat_per_kvb),
             _ => self.config.min_relay_sat_per_kvb,
         };
         MempoolInfo {
             size: self.entries.len(),
             bytes: self.total_vsize,
-            total_fee: self.entries.values().map(|e| e.fee).sum(),
+            total_fee: self.entries.values().fold(Amount::ZERO, |sum, e| {
+                sum.checked_add(e.fee).unwrap_or(Amount::MAX)
+            }),
             max_vbytes: self.config.max_vbytes,
             min_fee_rate,
             min_relay_fee_rate: self.config.min_relay_sat_per_kvb,
@@ -203,20 +256,10 @@ impl Mempool {
             ));
         }
         check_standard(tx)?;
-        let tip = chain.tip();
-        let height = tip.height + 1;
-        let median = chain.index().median_time_past(&tip.hash).unwrap_or(0);
-        if !is_final(tx, height, median) {
-            return Err(MempoolError::new("non-final", ""));
-        }
         let txid = tx.compute_txid();
         if self.entries.contains_key(&txid) {
             return Err(MempoolError::new("txn-already-in-mempool", ""));
         }
-        let mut spent = Vec::with_capacity(tx.input.len());
-        let mut coin_heights = Vec::with_capacity(tx.input.len());
-        let mut parents = Vec::new();
-        let mut value_in = Amount::ZERO;
         for input in &tx.input {
             let outpoint = input.previous_output;
             if let Some(other) = self.spent_by.get(&outpoint) {
@@ -225,6 +268,71 @@ impl Mempool {
                     format!("{outpoint} is spent by {other}"),
                 ));
             }
+        }
+        let Inputs {
+            spent,
+            value_in,
+            parents,
+        } = self.check_inputs(tx, chain, &NextBlock::of(chain))?;
+        let value_out = tx
+            .output
+            .iter()
+            .try_fold(Amount::ZERO, |sum, o| sum.checked_add(o.value))
+            .ok_or_else(|| MempoolError::new("bad-txns-txouttotal-toolarge", ""))?;
+        let fee = value_in.checked_sub(value_out).ok_or_else(|| {
+            MempoolError::new(
+                "bad-txns-in-belowout",
+                format!("value in ({value_in}) < value out ({value_out})"),
+            )
+        })?;
+        let vsize = tx.vsize() as u64;
+        let min_fee = fee_at_rate(self.config.min_relay_sat_per_kvb, vsize);
+        if fee.to_sat() < min_fee {
+            return Err(MempoolError::new(
+                "min relay fee not met",
+                format!("{} < {min_fee}", fee.to_sat()),
+            ));
+        }
+        let sigops = sigop_cost(tx, &spent);
+        if sigops > MAX_STANDARD_TX_SIGOPS_COST {
+            return Err(MempoolError::new(
+                "bad-txns-too-many-sigops",
+                sigops.to_string(),
+            ));
+        }
+        #[cfg(test)]
+        SCRIPT_CHECKS.with(|count| count.set(count.get() + 1));
+        verify_transaction(tx, &spent)
+            .map_err(|e| MempoolError::new(format!("{} ({})", e.kind, e.detail), ""))?;
+        Ok(Checked {
+            fee,
+            vsize,
+            sigops,
+            parents,
+        })
+    }
+
+    /// The rules that depend on the tip and the pool but not on scripts: finality, each
+    /// input's coin (in the pool or the UTXO set), coinbase maturity, venture vesting
+    /// and BIP68 sequence locks, all for the `next` block. Admission calls it for a new
+    /// transaction and a reorganisation for every pooled one, so both judge alike.
+    pub(crate) fn check_inputs(
+        &self,
+        tx: &Transaction,
+        chain: &Chain,
+        next: &NextBlock,
+    ) -> Result<Inputs, MempoolError> {
+        let height = next.height;
+        if !is_final(tx, height, next.median_time_past) {
+            return Err(MempoolError::new("non-final", ""));
+        }
+        let maturity = chain.params().spec.consensus.coinbase_maturity;
+        let mut spent = Vec::with_capacity(tx.input.len());
+        let mut coin_heights = Vec::with_capacity(tx.input.len());
+        let mut parents = Vec::new();
+        let mut value_in = Amount::ZERO;
+        for input in &tx.input {
+            let outpoint = input.previous_output;
             let (output, coin_height) = match self.entries.get(&outpoint.txid) {
                 Some(parent) => {
                     let output = parent
@@ -241,6 +349,7 @@ impl Mempool {
                     if !parents.contains(&outpoint.txid) {
                         parents.push(outpoint.txid);
                     }
+                    // A pool coin counts as created in the next block (as in Core).
                     (output, height)
                 }
                 None => {
@@ -254,10 +363,11 @@ impl Mempool {
                             format!("{outpoint} is locked until height {}", coin.unlock_height),
                         ));
                     }
-                    if coin.is_coinbase && height - coin.height < consensus.coinbase_maturity {
+                    let depth = height.saturating_sub(coin.height);
+                    if coin.is_coinbase && depth < maturity {
                         return Err(MempoolError::new(
                             "bad-txns-premature-spend-of-coinbase",
-                            format!("tried to spend coinbase at depth {}", height - coin.height),
+                            format!("tried to spend coinbase at depth {depth}"),
                         ));
                     }
                     (coin.output, coin.height)
@@ -269,37 +379,12 @@ impl Mempool {
             spent.push(output);
             coin_heights.push(coin_height);
         }
-        if !sequence_locks_satisfied(tx, &coin_heights, height, &tip.hash, chain.index()) {
+        if !sequence_locks_satisfied(tx, &coin_heights, height, &next.prev, chain.index()) {
             return Err(MempoolError::new("non-BIP68-final", ""));
         }
-        let value_out: Amount = tx.output.iter().map(|o| o.value).sum();
-        let fee = value_in.checked_sub(value_out).ok_or_else(|| {
-            MempoolError::new(
-                "bad-txns-in-belowout",
-                format!("value in ({value_in}) < value out ({value_out})"),
-            )
-        })?;
-        let vsize = tx.vsize() as u64;
-        let min_fee = self.config.min_relay_sat_per_kvb * vsize / 1000;
-        if fee.to_sat() < min_fee {
-            return Err(MempoolError::new(
-                "min relay fee not met",
-                format!("{} < {min_fee}", fee.to_sat()),
-            ));
-        }
-        let sigops = sigop_cost(tx, &spent);
-        if sigops > MAX_STANDARD_TX_SIGOPS_COST {
-            return Err(MempoolError::new(
-                "bad-txns-too-many-sigops",
-                sigops.to_string(),
-            ));
-        }
-        verify_transaction(tx, &spent)
-            .map_err(|e| MempoolError::new(format!("{} ({})", e.kind, e.detail), ""))?;
-        Ok(Checked {
-            fee,
-            vsize,
-            sigops,
+        Ok(Inputs {
+            spent,
+            value_in,
             parents,
         })
     }
@@ -340,14 +425,9 @@ impl Mempool {
         let mut removed = Vec::new();
         let mut queue = vec![*txid];
         while let Some(current) = queue.pop() {
-            let Some(entry) = self.entries.remove(&current) else {
+            let Some(entry) = self.remove_entry(&current) else {
                 continue;
             };
-            for input in &entry.tx.input {
-                if self.spent_by.get(&input.previous_output) == Some(&current) {
-                    self.spent_by.remove(&input.previous_output);
-                }
-            }
             for vout in 0..entry.tx.output.len() as u32 {
                 if let Some(child) = self.spent_by.get(&OutPoint {
                     txid: current,
@@ -356,14 +436,38 @@ impl Mempool {
                     queue.push(*child);
                 }
             }
-            self.by_fee_rate.remove(&(entry.fee_rate(), current));
-            self.total_vsize -= entry.vsize;
             removed.push(entry);
         }
-        if !removed.is_empty() {
-            self.generation += 1;
-        }
         removed
+    }
+
+    /// Removes `txid` alone, leaving any children in the pool (they now spend a coin
+    /// the caller expects elsewhere, or are dealt with next), and keeps the indexes in
+    /// step.
+    pub(crate) fn remove_entry(&mut self, txid: &Txid) -> Option<MempoolEntry> {
+        let entry = self.entries.remove(txid)?;
+        for input in &entry.tx.input {
+            if self.spent_by.get(&input.previous_output) == Some(txid) {
+                self.spent_by.remove(&input.previous_output);
+            }
+        }
+        self.by_fee_rate.remove(&(entry.fee_rate(), *txid));
+        self.total_vsize -= entry.vsize;
+        self.generation += 1;
+        Some(entry)
+    }
+
+    /// Records which pool transactions `txid` spends (they change when a
+    /// reorganisation brings a parent back or a parent is confirmed).
+    pub(crate) fn set_parents(&mut self, txid: &Txid, parents: Vec<Txid>) {
+        if let Some(entry) = self.entries.get_mut(txid) {
+            entry.parents = parents;
+        }
+    }
+
+    /// Marks the pool as changed (block templates compare generations).
+    pub(crate) fn touch(&mut self) {
+        self.generation += 1;
     }
 
     /// Evicts the lowest fee rates (with their descendants) until within the size limit.
@@ -377,77 +481,79 @@ impl Mempool {
         }
     }
 
-    /// Brings the pool up to date with the chain's connected and disconnected blocks:
-    /// confirmed transactions and their conflicts leave; transactions of disconnected
-    /// blocks come back if they are still valid; after a reorganisation every
-    /// remaining transaction is checked again.
-    pub fn apply(&mut self, events: ChainEvents, chain: &Chain, now: u64) {
-        let mut returning: Vec<Vec<Transaction>> = Vec::new();
-        let mut reorganised = events.overflowed;
-        for event in events.events {
-            match event {
-                ChainEvent::Connected(block) => {
-                    for tx in block.txdata.iter().skip(1) {
-                        let txid = tx.compute_txid();
-                        if let Some(entry) = self.entries.remove(&txid) {
-                            // Confirmed: its children stay, now spending a confirmed coin.
-                            for input in &entry.tx.input {
-                                self.spent_by.remove(&input.previous_output);
-                            }
-                            self.by_fee_rate.remove(&(entry.fee_rate(), txid));
-                            self.total_vsize -= entry.vsize;
-                            self.generation += 1;
-                        }
-                        for input in &tx.input {
-                            if let Some(conflict) =
-                                self.spent_by.get(&input.previous_output).copied()
-                            {
-                                self.remove_with_descendants(&conflict);
-                            }
-                        }
-                    }
-                }
-                ChainEvent::Disconnected(block) => {
-                    reorganised = true;
-                    returning.push(block.txdata.iter().skip(1).cloned().collect());
-                }
-            }
-        }
-        if !reorganised {
-            return;
-        }
-        // Re-admit oldest block first, then everything that was already pooled.
-        let mut candidates: Vec<Transaction> = returning.into_iter().rev().flatten().collect();
-        let mut pooled: Vec<MempoolEntry> = self.entries.drain().map(|(_, e)| e).collect();
-        pooled.sort_by_key(|e| e.time);
-        candidates.extend(pooled.into_iter().map(|e| Arc::unwrap_or_clone(e.tx)));
-        self.spent_by.clear();
-        self.by_fee_rate.clear();
-        self.total_vsize = 0;
-        self.generation += 1;
-        let mut kept = 0;
-        for tx in candidates {
-            if self.accept(tx, chain, now).is_ok() {
-                kept += 1;
-            }
-        }
-        debug!(kept, "mempool re-checked after a reorganisation");
-    }
-
-    /// Drains the chain's events and applies them (see [`Mempool::apply`]). Call with
-    /// both locks held, chain first, before using the pool with the chain.
-    pub fn sync_with(&mut self, chain: &mut Chain) {
-        let events = chain.drain_events();
-        if events.overflowed || !events.events.is_empty() {
-            let now = u64::try_from(chain.clock().now()).unwrap_or(0);
-            self.apply(events, chain, now);
-        }
-    }
-
     /// Outputs of pool transactions (for wallets and `gettxout` with the mempool).
     pub fn output(&self, outpoint: &OutPoint) -> Option<TxOut> {
         self.entries
             .get(&outpoint.txid)
             .and_then(|e| e.tx.output.get(outpoint.vout as usize).cloned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitcoin::hashes::Hash;
+
+    /// A pool entry with `fee` and `vsize`, its transaction told apart by `tag`.
+    fn entry(tag: u8, fee: u64, vsize: u64) -> MempoolEntry {
+        let tx = Transaction {
+            version: bitcoin::transaction::Version::TWO,
+            lock_time: bitcoin::absolute::LockTime::ZERO,
+            input: vec![bitcoin::TxIn {
+                previous_output: OutPoint {
+                    txid: Txid::from_byte_array([tag; 32]),
+                    vout: 0,
+                },
+                ..Default::default()
+            }],
+            output: vec![TxOut {
+                value: Amount::from_sat(1),
+                script_pubkey: bitcoin::ScriptBuf::new(),
+            }],
+        };
+        MempoolEntry {
+            txid: tx.compute_txid(),
+            fee: Amount::from_sat(fee),
+            vsize,
+            weight: vsize * 4,
+            sigops: 0,
+            time: u64::from(tag),
+            height: 0,
+            parents: Vec::new(),
+            tx: Arc::new(tx),
+        }
+    }
+
+    /// Whatever a spec's supply, fees too big for `fee * 1000` in 64 bits give exact
+    /// rates, rates beyond 64 bits saturate, and fee sums never overflow.
+    #[test]
+    fn fee_rates_and_sums_of_huge_fees_do_not_overflow() {
+        let near = u64::MAX / 1000 + 1;
+        assert_eq!(entry(1, near, 100).fee_rate(), near * 10);
+        assert_eq!(entry(2, u64::MAX, 1).fee_rate(), u64::MAX);
+        assert_eq!(fee_at_rate(u64::MAX, 2_000), u64::MAX);
+
+        let mut pool = Mempool::new(MempoolConfig {
+            max_vbytes: 220,
+            ..MempoolConfig::default()
+        });
+        pool.insert(entry(1, near, 100));
+        pool.insert(entry(2, u64::MAX, 1));
+        pool.insert(entry(3, u64::MAX / 2, 100));
+        let info = pool.info();
+        assert_eq!(info.total_fee, Amount::MAX, "the sum saturates");
+        assert_eq!(
+            info.min_fee_rate,
+            near * 10 + 1,
+            "the pool is over 90% full"
+        );
+        assert_eq!(pool.estimate_fee_rate(1, 4), u64::MAX);
+        let selection = pool.select(u64::MAX, u64::MAX);
+        assert_eq!(selection.fees, Amount::from_sat(u64::MAX));
+        assert_eq!(
+            selection.transactions.len(),
+            1,
+            "what would overflow the block's fees is left out"
+        );
     }
 }

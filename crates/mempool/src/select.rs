@@ -36,9 +36,14 @@ impl Mempool {
                 {
                     continue;
                 }
+                // Fees of coins that all exist cannot overflow; if a spec's supply
+                // ever made them, leaving the transaction out keeps the block valid.
+                let Some(fees) = selection.fees.checked_add(entry.fee) else {
+                    continue;
+                };
                 chosen.insert(entry.txid);
                 selection.transactions.push((*entry.tx).clone());
-                selection.fees += entry.fee;
+                selection.fees = fees;
                 selection.weight += entry.weight;
                 selection.sigops += entry.sigops;
                 progressed = true;
@@ -61,7 +66,10 @@ impl Mempool {
         for entry in order {
             used += entry.weight;
             if used > room {
-                return entry.fee_rate().max(self.config().min_relay_sat_per_kvb) + 1;
+                return entry
+                    .fee_rate()
+                    .max(self.config().min_relay_sat_per_kvb)
+                    .saturating_add(1);
             }
         }
         self.config().min_relay_sat_per_kvb
