@@ -182,7 +182,11 @@ fn cases() -> Vec<Case> {
         (
             Reject::BadCbMissing,
             Box::new(|f| {
-                let tx = f.spend(1, vec![pay(&payout(2), 1_000)]);
+                // Unsigned, so without a witness: the missing coinbase is the rule it breaks.
+                let tx = unsigned(
+                    &[coinbase_coin(&f.chain, 1).0],
+                    vec![pay(&payout(2), 1_000)],
+                );
                 f.edited(vec![tx], |b| {
                     b.txdata.remove(0);
                 })
@@ -207,7 +211,7 @@ fn cases() -> Vec<Case> {
             Box::new(|f| {
                 f.edited(Vec::new(), |b| {
                     let height = f.chain.height() + 1;
-                    b.txdata[0].input[0].script_sig = coinbase_script(height, &[&[0u8; 96]]);
+                    b.txdata[0].input[0].script_sig = coinbase_script(height, &[&[0u8; 98]]);
                 })
             }),
         ),
@@ -371,6 +375,7 @@ fn each_broken_rule_is_refused_with_its_own_kind_and_changes_nothing() {
     let mut covered = BTreeSet::new();
     for (kind, build) in cases() {
         let block = build(&fixture);
+        eprintln!("case {kind:?}");
         let got = rejection(&mut fixture.chain, block);
         assert_eq!(got, kind, "case {kind:?} was refused as {got:?}");
         covered.insert(kind);

@@ -34,7 +34,7 @@ fn params() -> Arc<ChainParams> {
                 &format!("max_block_weight = {MAX_BLOCK_WEIGHT}"),
             )
             + &format!(
-                "\n[venture]\nstart_height = 1\nend_height = {}\ntotal = 3_000_000_000\nepoch_length = {EPOCH}\neligible = \"merge_mined\"\n\n[venture.vesting]\ncliff_blocks = 30\ntranches = 2\ntranche_interval = 3\n",
+                "\n[venture]\nstart_height = 1\nend_height = {}\ntotal = 3_000_000_000\nepoch_length = {EPOCH}\neligible = \"merge_mined\"\nmax_recipients = 100\n\n[venture.vesting]\ncliff_blocks = 30\ntranches = 2\ntranche_interval = 3\n",
                 3 * EPOCH
             )
     })
