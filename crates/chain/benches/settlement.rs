@@ -32,7 +32,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn settlement(c: &mut Criterion) {
     let params = params_with("bench-settlement", |text| {
         format!(
-            "{text}\n[venture]\nstart_height = 1\nend_height = {}\ntotal = 100_000_000_000_000\nepoch_length = {EPOCH}\neligible = \"all\"\n\n[venture.vesting]\ncliff_blocks = 26280\ntranches = 6\ntranche_interval = 4380\n",
+            "{text}\n[venture]\nstart_height = 1\nend_height = {}\ntotal = 10_000_000_000_000\nepoch_length = {EPOCH}\neligible = \"all\"\n\n[venture.vesting]\ncliff_blocks = 26280\ntranches = 6\ntranche_interval = 4380\n",
             EPOCH * 12
         )
     });
