@@ -37,13 +37,3 @@ pub enum ChainError {
     #[error("chain state is inconsistent: {0}")]
     Inconsistent(String),
 }
-
-impl ChainError {
-    /// The rule broken, if this is a rule failure rather than a storage fault.
-    pub fn reject(&self) -> Option<Reject> {
-        match self {
-            ChainError::Block(e) => Some(e.kind),
-            _ => None,
-        }
-    }
-}

@@ -38,4 +38,7 @@ pub use scripts::verify_transaction;
 pub use utxo::is_unspendable;
 pub use utxo_stats::UtxoStats;
 pub use venture_store::{BlockStatus, Coin, SettlementRecord};
-pub use witness::{commitment_position, witness_commitment, WITNESS_COMMITMENT_MAGIC};
+pub use witness::{
+    add_witness_commitment, commitment_position, witness_commitment, witness_commitment_output,
+    WITNESS_COMMITMENT_MAGIC, WITNESS_RESERVED_VALUE,
+};

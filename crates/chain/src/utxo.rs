@@ -5,7 +5,7 @@ use crate::index::BlockIndex;
 use crate::index::IndexEntry;
 use crate::locks::{sequence_locks_satisfied, sigop_cost};
 use crate::scripts::verify_block_scripts;
-use crate::venture::{check_settlement, earning_of, record_earning, Earning, VentureLedger};
+use crate::venture::{check_settlement, earning_of, Earning, VentureLedger};
 use crate::Reject;
 use crate::{BlockError, ChainError};
 use bitcoin::{Amount, OutPoint, Transaction, TxOut};
@@ -225,7 +225,7 @@ pub(crate) fn connect_block(
     batch.put_undo(&hash, &undo);
     let earning = earning_of(params, entry, &block.txdata[0], settled_outputs);
     if let Some(earning) = &earning {
-        record_earning(batch, &hash, earning);
+        batch.put_venture_credit(&hash, earning.record());
     }
     if let Some((expected, paid_before)) = &settlement {
         batch.put_settlement(

@@ -5,6 +5,7 @@
 use crate::BlockError;
 use crate::Reject;
 use bitcoin::hashes::Hash;
+use bitcoin::{Amount, ScriptBuf, TxOut, Witness};
 use venture_primitives::Block;
 
 /// `OP_RETURN PUSH36 aa21a9ed`: the start of a witness commitment output.
@@ -27,6 +28,32 @@ pub fn witness_commitment(block: &Block, reserved: &[u8; 32]) -> Option<[u8; 32]
     };
     let root = as_bitcoin.witness_root()?;
     Some(bitcoin::Block::compute_witness_commitment(&root, reserved).to_byte_array())
+}
+
+/// The witness reserved value this software commits with (BIP141 leaves it free; Core
+/// uses zeros too).
+pub const WITNESS_RESERVED_VALUE: [u8; 32] = [0; 32];
+
+/// The coinbase output carrying `commitment`.
+pub fn witness_commitment_output(commitment: &[u8; 32]) -> TxOut {
+    TxOut {
+        value: Amount::ZERO,
+        script_pubkey: ScriptBuf::from_bytes([&WITNESS_COMMITMENT_MAGIC[..], commitment].concat()),
+    }
+}
+
+/// Commits `block` to its transactions' witnesses: [`WITNESS_RESERVED_VALUE`] as the
+/// coinbase witness and the commitment as the coinbase's last output.
+pub fn add_witness_commitment(block: &mut Block) {
+    let Some(commitment) = witness_commitment(block, &WITNESS_RESERVED_VALUE) else {
+        return;
+    };
+    if let Some(coinbase) = block.txdata.first_mut() {
+        if let Some(input) = coinbase.input.first_mut() {
+            input.witness = Witness::from_slice(&[WITNESS_RESERVED_VALUE]);
+        }
+        coinbase.output.push(witness_commitment_output(&commitment));
+    }
 }
 
 /// Failures are not held against the block hash: witnesses are not covered by it, so a

@@ -6,12 +6,11 @@
 //! block filled from a full pool stays within the consensus weight and sigop limits
 //! however many settlement outputs the coinbase must start with.
 
-use crate::template::WITNESS_RESERVED_VALUE;
 use crate::BlockTemplate;
 use bitcoin::consensus::encode::VarInt;
-use bitcoin::{Amount, ScriptBuf, TxOut, Weight, Witness};
+use bitcoin::{Weight, Witness};
 use venture_auxpow::MAX_AUXPOW_BYTES;
-use venture_chain::{sigop_cost, WITNESS_COMMITMENT_MAGIC};
+use venture_chain::{sigop_cost, witness_commitment_output, WITNESS_RESERVED_VALUE};
 use venture_difficulty::BlockKind;
 
 /// The least weight kept free, whatever the coinbase measures: Bitcoin Core's default
@@ -29,16 +28,6 @@ const HEADER_BYTES: u64 = 80;
 pub struct Reservation {
     pub weight: u64,
     pub sigops: u64,
-}
-
-/// The BIP141 commitment output for `commitment`.
-pub(crate) fn witness_commitment_output(commitment: &[u8; 32]) -> TxOut {
-    let mut script = WITNESS_COMMITMENT_MAGIC.to_vec();
-    script.extend_from_slice(commitment);
-    TxOut {
-        value: Amount::ZERO,
-        script_pubkey: ScriptBuf::from_bytes(script),
-    }
 }
 
 impl BlockTemplate {

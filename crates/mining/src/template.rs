@@ -1,30 +1,14 @@
 //! A block template: everything a miner needs to assemble a valid block on the tip.
 
-use crate::reserve::witness_commitment_output;
 use crate::MiningError;
 use bitcoin::block::{Header as PureHeader, Version};
 use bitcoin::hashes::Hash;
-use bitcoin::{Amount, CompactTarget, ScriptBuf, Transaction, TxMerkleNode, TxOut, Witness};
-use venture_chain::{witness_commitment, BlockContext, Chain};
+use bitcoin::{Amount, CompactTarget, ScriptBuf, Transaction, TxMerkleNode, TxOut};
+use venture_chain::{add_witness_commitment, BlockContext, Chain};
 use venture_chainspec::block_version;
 use venture_difficulty::BlockKind;
 use venture_mempool::Mempool;
 use venture_primitives::{coinbase_script, coinbase_transaction, Block, Header};
-
-/// The BIP141 witness reserved value this software commits with.
-pub(crate) const WITNESS_RESERVED_VALUE: [u8; 32] = [0; 32];
-
-/// Commits the block to its transactions' witnesses (BIP141): a 32-byte zero reserved
-/// value as the coinbase witness and the commitment as its last output.
-fn add_witness_commitment(block: &mut Block) {
-    let Some(commitment) = witness_commitment(block, &WITNESS_RESERVED_VALUE) else {
-        return;
-    };
-    if let Some(coinbase) = block.txdata.first_mut() {
-        coinbase.input[0].witness = Witness::from_slice(&[WITNESS_RESERVED_VALUE]);
-        coinbase.output.push(witness_commitment_output(&commitment));
-    }
-}
 
 /// Marks blocks built by this software in their coinbase.
 pub const COINBASE_TAG: &[u8] = b"/venture/";

@@ -14,7 +14,7 @@ use bitcoin::{BlockHash, Script, ScriptBuf, Transaction, TxOut};
 use std::borrow::Cow;
 use venture_chainspec::{ChainParams, Eligibility};
 use venture_pow::Work;
-use venture_store::{BlockStatus, Store, StoreBatch};
+use venture_store::{BlockStatus, Store};
 
 /// Whether a payout script can be credited: one of the fixed-size standard kinds
 /// (P2PKH, P2SH, P2WPKH, P2WSH, P2TR, at most 34 bytes and one legacy sigop). Anything
@@ -78,11 +78,6 @@ pub(crate) fn earning_of(
         payout,
         work: Work::from_bits(entry.header.bits.to_consensus()),
     })
-}
-
-/// Records an eligible block's earning with its other connect-time data.
-pub(crate) fn record_earning(batch: &mut StoreBatch<'_>, hash: &BlockHash, earning: &Earning) {
-    batch.put_venture_credit(hash, earning.record());
 }
 
 /// The earning of a stored block, from its record (or, for a block connected before

@@ -7,6 +7,6 @@ mod schedule;
 mod settlement;
 
 pub use ledger::is_creditable_payout;
-pub(crate) use ledger::{check_settlement, earning_of, record_earning, Earning, VentureLedger};
+pub(crate) use ledger::{check_settlement, earning_of, Earning, VentureLedger};
 pub use schedule::EpochSchedule;
 pub use settlement::{settle, Credit, EpochCredits, Settlement, SettlementOutput};

@@ -12,8 +12,8 @@ use bitcoin::{
 };
 use std::path::Path;
 use std::sync::Arc;
-use venture_chain::{witness_commitment, Chain, ChainError, Clock, ProcessOutcome, Reject};
-use venture_chain::{UtxoStats, WITNESS_COMMITMENT_MAGIC};
+use venture_chain::UtxoStats;
+use venture_chain::{Chain, ChainError, Clock, ProcessOutcome, Reject};
 use venture_chainspec::{block_version, ChainParams};
 use venture_difficulty::BlockKind;
 use venture_primitives::{coinbase_script, coinbase_transaction, Block, Header};
@@ -108,16 +108,7 @@ pub fn add_witness_commitment(block: &mut Block) {
     if !has_witness {
         return;
     }
-    let reserved = [0u8; 32];
-    let commitment = witness_commitment(block, &reserved).unwrap();
-    let mut script = WITNESS_COMMITMENT_MAGIC.to_vec();
-    script.extend_from_slice(&commitment);
-    let coinbase = &mut block.txdata[0];
-    coinbase.input[0].witness = Witness::from_slice(&[reserved]);
-    coinbase.output.push(TxOut {
-        value: Amount::ZERO,
-        script_pubkey: ScriptBuf::from_bytes(script),
-    });
+    venture_chain::add_witness_commitment(block);
 }
 
 /// Sets the merkle root and finds a nonce meeting the header's own target.
