@@ -121,17 +121,10 @@ impl ChainAccess for ChainAdapter {
         let now = u64::try_from(chain.clock().now()).unwrap_or(0);
         match pool.accept(tx, &chain, now) {
             Ok(_) => TxVerdict::Accepted,
-            Err(e) if transaction_is_sender_fault(&e.reason) => {
+            Err(e) if e.kind.blames_sender() => {
                 TxVerdict::Rejected(Rejection::new(e.to_string(), Blame::Sender))
             }
             Err(_) => TxVerdict::Ignored,
         }
     }
-}
-
-/// Consensus failures are the sender's fault; policy refusals (fees, dust, a full pool)
-/// and unknown or already-spent inputs can be innocent (a race, another policy).
-fn transaction_is_sender_fault(reason: &str) -> bool {
-    reason.starts_with("mandatory-script-verify-flag-failed")
-        || (reason.starts_with("bad-txns") && reason != "bad-txns-inputs-missingorspent")
 }

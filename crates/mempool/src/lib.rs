@@ -16,7 +16,7 @@ mod select;
 #[path = "../tests/common/mod.rs"]
 mod test_chain;
 
-pub use error::MempoolError;
+pub use error::{MempoolError, Policy, TxReject};
 pub use policy::{dust_threshold, MempoolConfig, MAX_STANDARD_TX_WEIGHT};
 pub use pool::{Accepted, Mempool, MempoolEntry, MempoolInfo, SharedMempool};
 pub use select::Selection;

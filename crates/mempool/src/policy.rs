@@ -1,6 +1,6 @@
 //! Relay policy: what a node accepts into its pool and relays, beyond consensus.
 
-use crate::MempoolError;
+use crate::{MempoolError, Policy};
 use bitcoin::{Amount, Transaction, TxOut};
 
 /// Largest transaction relayed (Bitcoin Core's `MAX_STANDARD_TX_WEIGHT`).
@@ -45,13 +45,16 @@ pub fn dust_threshold(output: &TxOut) -> Amount {
 pub fn check_standard(tx: &Transaction) -> Result<(), MempoolError> {
     if !(1..=2).contains(&tx.version.0) {
         return Err(MempoolError::new(
-            "version",
+            Policy::Version,
             format!("version {} is not standard", tx.version.0),
         ));
     }
     let weight = tx.weight().to_wu();
     if weight > MAX_STANDARD_TX_WEIGHT {
-        return Err(MempoolError::new("tx-size", format!("weight {weight}")));
+        return Err(MempoolError::new(
+            Policy::TxSize,
+            format!("weight {weight}"),
+        ));
     }
     let mut data_outputs = 0;
     for output in &tx.output {
@@ -59,7 +62,7 @@ pub fn check_standard(tx: &Transaction) -> Result<(), MempoolError> {
         if script.is_op_return() {
             if script.len() > MAX_OP_RETURN_RELAY {
                 return Err(MempoolError::new(
-                    "scriptpubkey",
+                    Policy::ScriptPubkey,
                     "OP_RETURN output too large",
                 ));
             }
@@ -68,19 +71,19 @@ pub fn check_standard(tx: &Transaction) -> Result<(), MempoolError> {
         }
         if !(script.is_p2wpkh() || script.is_p2tr()) {
             return Err(MempoolError::new(
-                "scriptpubkey",
+                Policy::ScriptPubkey,
                 "only P2WPKH, P2TR and OP_RETURN outputs are standard (others cannot be spent on this chain)",
             ));
         }
         if output.value < dust_threshold(output) {
             return Err(MempoolError::new(
-                "dust",
+                Policy::Dust,
                 format!("output of {} is dust", output.value),
             ));
         }
     }
     if data_outputs > 1 {
-        return Err(MempoolError::new("multi-op-return", ""));
+        return Err(MempoolError::new(Policy::MultiOpReturn, ""));
     }
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! The pool: admission, limits, and keeping up with the chain.
 
 use crate::policy::{check_standard, MAX_STANDARD_TX_SIGOPS_COST};
-use crate::{MempoolConfig, MempoolError};
+use crate::{MempoolConfig, MempoolError, Policy, TxReject};
 use bitcoin::{Amount, OutPoint, Transaction, TxOut, Txid};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use tracing::debug;
 use venture_chain::{
     check_transaction, is_final, sequence_locks_satisfied, sigop_cost, verify_transaction, Chain,
+    Reject,
 };
 
 #[cfg(test)]
@@ -238,7 +239,7 @@ impl Mempool {
         self.trim_to_size();
         if !self.entries.contains_key(&txid) {
             return Err(MempoolError::new(
-                "mempool full",
+                Policy::MempoolFull,
                 "its fee rate is the lowest in a full pool",
             ));
         }
@@ -251,20 +252,20 @@ impl Mempool {
         check_transaction(tx, params.max_supply(), consensus.max_block_weight)?;
         if tx.is_coinbase() {
             return Err(MempoolError::new(
-                "coinbase",
+                Policy::Coinbase,
                 "a coinbase cannot be relayed",
             ));
         }
         check_standard(tx)?;
         let txid = tx.compute_txid();
         if self.entries.contains_key(&txid) {
-            return Err(MempoolError::new("txn-already-in-mempool", ""));
+            return Err(MempoolError::new(Policy::AlreadyInMempool, ""));
         }
         for input in &tx.input {
             let outpoint = input.previous_output;
             if let Some(other) = self.spent_by.get(&outpoint) {
                 return Err(MempoolError::new(
-                    "txn-mempool-conflict",
+                    Policy::MempoolConflict,
                     format!("{outpoint} is spent by {other}"),
                 ));
             }
@@ -278,10 +279,10 @@ impl Mempool {
             .output
             .iter()
             .try_fold(Amount::ZERO, |sum, o| sum.checked_add(o.value))
-            .ok_or_else(|| MempoolError::new("bad-txns-txouttotal-toolarge", ""))?;
+            .ok_or_else(|| MempoolError::new(Reject::BadTxnsTxoutTotalTooLarge, ""))?;
         let fee = value_in.checked_sub(value_out).ok_or_else(|| {
             MempoolError::new(
-                "bad-txns-in-belowout",
+                Reject::BadTxnsInBelowOut,
                 format!("value in ({value_in}) < value out ({value_out})"),
             )
         })?;
@@ -289,21 +290,17 @@ impl Mempool {
         let min_fee = fee_at_rate(self.config.min_relay_sat_per_kvb, vsize);
         if fee.to_sat() < min_fee {
             return Err(MempoolError::new(
-                "min relay fee not met",
+                Policy::MinRelayFee,
                 format!("{} < {min_fee}", fee.to_sat()),
             ));
         }
         let sigops = sigop_cost(tx, &spent);
         if sigops > MAX_STANDARD_TX_SIGOPS_COST {
-            return Err(MempoolError::new(
-                "bad-txns-too-many-sigops",
-                sigops.to_string(),
-            ));
+            return Err(MempoolError::new(Policy::TooManySigops, sigops.to_string()));
         }
         #[cfg(test)]
         SCRIPT_CHECKS.with(|count| count.set(count.get() + 1));
-        verify_transaction(tx, &spent)
-            .map_err(|e| MempoolError::new(format!("{} ({})", e.kind, e.detail), ""))?;
+        verify_transaction(tx, &spent).map_err(MempoolError::from)?;
         Ok(Checked {
             fee,
             vsize,
@@ -324,7 +321,7 @@ impl Mempool {
     ) -> Result<Inputs, MempoolError> {
         let height = next.height;
         if !is_final(tx, height, next.median_time_past) {
-            return Err(MempoolError::new("non-final", ""));
+            return Err(MempoolError::new(Policy::NonFinal, ""));
         }
         let maturity = chain.params().spec.consensus.coinbase_maturity;
         let mut spent = Vec::with_capacity(tx.input.len());
@@ -342,7 +339,7 @@ impl Mempool {
                         .cloned()
                         .ok_or_else(|| {
                             MempoolError::new(
-                                "bad-txns-inputs-missingorspent",
+                                Reject::BadTxnsInputsMissingOrSpent,
                                 format!("{outpoint} does not exist"),
                             )
                         })?;
@@ -355,18 +352,18 @@ impl Mempool {
                 None => {
                     let coin = chain
                         .coin(&outpoint)
-                        .map_err(|e| MempoolError::new("database-error", e.to_string()))?
+                        .map_err(|e| MempoolError::new(TxReject::Storage, e.to_string()))?
                         .ok_or_else(|| self.missing_input(tx, &outpoint, chain))?;
                     if coin.unlock_height > height {
                         return Err(MempoolError::new(
-                            "venture-output-locked",
+                            Reject::VentureOutputLocked,
                             format!("{outpoint} is locked until height {}", coin.unlock_height),
                         ));
                     }
                     let depth = height.saturating_sub(coin.height);
                     if coin.is_coinbase && depth < maturity {
                         return Err(MempoolError::new(
-                            "bad-txns-premature-spend-of-coinbase",
+                            Reject::BadTxnsPrematureSpendOfCoinbase,
                             format!("tried to spend coinbase at depth {depth}"),
                         ));
                     }
@@ -375,12 +372,12 @@ impl Mempool {
             };
             value_in = value_in
                 .checked_add(output.value)
-                .ok_or_else(|| MempoolError::new("bad-txns-inputvalues-outofrange", ""))?;
+                .ok_or_else(|| MempoolError::new(Reject::BadTxnsInputValuesOutOfRange, ""))?;
             spent.push(output);
             coin_heights.push(coin_height);
         }
         if !sequence_locks_satisfied(tx, &coin_heights, height, &next.prev, chain.index()) {
-            return Err(MempoolError::new("non-BIP68-final", ""));
+            return Err(MempoolError::new(Policy::NonBip68Final, ""));
         }
         Ok(Inputs {
             spent,
@@ -401,10 +398,10 @@ impl Mempool {
                 .is_some()
         });
         if confirmed {
-            MempoolError::new("txn-already-known", "")
+            MempoolError::new(Policy::AlreadyKnown, "")
         } else {
             MempoolError::new(
-                "bad-txns-inputs-missingorspent",
+                Reject::BadTxnsInputsMissingOrSpent,
                 format!("{outpoint} is missing or spent"),
             )
         }

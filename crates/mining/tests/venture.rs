@@ -7,9 +7,10 @@ use bitcoin::{Amount, OutPoint, ScriptBuf};
 use common::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use venture_chain::{Chain, ChainError, ProcessOutcome};
+use venture_chain::{Chain, ChainError, ProcessOutcome, Reject};
 use venture_chainspec::ChainParams;
 use venture_difficulty::BlockKind;
+use venture_mempool::TxReject;
 use venture_mining::BlockTemplate;
 use venture_pow::{Work, U512};
 
@@ -255,10 +256,8 @@ fn settlement_outputs_stay_locked_until_their_unlock_heights_even_across_a_reorg
     );
     let mut pool = venture_mempool::Mempool::new(venture_mempool::MempoolConfig::default());
     assert_eq!(
-        pool.accept(spend.clone(), &chain, now())
-            .unwrap_err()
-            .reason,
-        "venture-output-locked"
+        pool.accept(spend.clone(), &chain, now()).unwrap_err().kind,
+        TxReject::Consensus(Reject::VentureOutputLocked)
     );
     let mut template = BlockTemplate::new(&chain, payout(9), BlockKind::Native).unwrap();
     template.transactions = vec![spend.clone()];
@@ -295,8 +294,8 @@ fn settlement_outputs_stay_locked_until_their_unlock_heights_even_across_a_reorg
     assert_eq!(settled(&chain, 9), settled(&side, 9));
     pool.sync_with(&mut chain);
     assert_eq!(
-        pool.accept(spend, &chain, now()).unwrap_err().reason,
-        "bad-txns-inputs-missingorspent"
+        pool.accept(spend, &chain, now()).unwrap_err().kind,
+        TxReject::Consensus(Reject::BadTxnsInputsMissingOrSpent)
     );
     let new_coinbase = chain
         .block(&chain.index().active_at(9).unwrap())
@@ -315,10 +314,8 @@ fn settlement_outputs_stay_locked_until_their_unlock_heights_even_across_a_reorg
         vec![TestKey::new(5).pay(coin.output.value.to_sat() - 1_000)],
     );
     assert_eq!(
-        pool.accept(spend.clone(), &chain, now())
-            .unwrap_err()
-            .reason,
-        "venture-output-locked"
+        pool.accept(spend.clone(), &chain, now()).unwrap_err().kind,
+        TxReject::Consensus(Reject::VentureOutputLocked)
     );
     // Spendable from its unlock height on.
     while chain.height() < 38 {

@@ -83,7 +83,7 @@ pub fn register(methods: &mut Methods) {
                             }
                             Err(e) => {
                                 result["allowed"] = json!(false);
-                                result["reject-reason"] = json!(e.reason);
+                                result["reject-reason"] = json!(e.reject_reason());
                             }
                         }
                         result
@@ -353,7 +353,7 @@ fn parse_txid(text: &str) -> Result<Txid, RpcError> {
 /// Bitcoin Core's codes for refused transactions.
 fn reject(e: MempoolError) -> RpcError {
     if e.is_missing_inputs() {
-        RpcError::new(codes::RPC_VERIFY_ERROR, e.reason)
+        RpcError::new(codes::RPC_VERIFY_ERROR, e.kind.code())
     } else if e.is_already_known() {
         RpcError::new(
             codes::RPC_VERIFY_ALREADY_IN_CHAIN,
