@@ -90,12 +90,19 @@ impl ChainAccess for ChainAdapter {
         self.lock().process_headers(&headers).map_err(rejection)
     }
 
-    fn submit_block(&self, block: Block) -> BlockVerdict {
-        match self.lock().process_block(block, true) {
+    fn submit_block(&self, block: Block, requested: bool) -> BlockVerdict {
+        let mut chain = self.lock();
+        let outcome = if requested {
+            chain.process_block(block, true)
+        } else {
+            chain.process_relayed_block(block)
+        };
+        match outcome {
             Ok(ProcessOutcome::Connected) => BlockVerdict::NewTip,
             Ok(ProcessOutcome::SideChain) => BlockVerdict::SideChain,
             Ok(ProcessOutcome::Orphan) => BlockVerdict::Orphan,
             Ok(ProcessOutcome::Duplicate) => BlockVerdict::Duplicate,
+            Ok(ProcessOutcome::LowWork) => BlockVerdict::LowWork,
             Err(e) => BlockVerdict::Rejected(rejection(e)),
         }
     }

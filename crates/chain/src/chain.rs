@@ -40,6 +40,10 @@ pub enum ProcessOutcome {
     Orphan,
     /// Already known.
     Duplicate,
+    /// Not asked for and on a branch with less work than the active chain: dropped
+    /// without being stored (Bitcoin Core's `AcceptBlock` rule for unrequested blocks),
+    /// so cheap low-work branches cannot fill the disk.
+    LowWork,
 }
 
 /// What a block built on the current tip must carry.
@@ -173,11 +177,28 @@ impl Chain {
 
     /// Validates and stores `block`, then moves to the best chain. Blocks whose parent
     /// is unknown are kept as orphans when `keep_orphans` is set, else refused
-    /// (`prev-blk-not-found`). A block that fails validation changes nothing.
+    /// (`prev-blk-not-found`). A block that fails validation changes nothing. For
+    /// blocks the node asked for or made itself; see [`Chain::process_relayed_block`].
     pub fn process_block(
         &mut self,
         block: Block,
         keep_orphans: bool,
+    ) -> Result<ProcessOutcome, ChainError> {
+        self.accept_block(block, keep_orphans, true)
+    }
+
+    /// [`Chain::process_block`] for a block a peer relayed without being asked: kept as
+    /// an orphan if its parent is unknown, and not stored when its branch has less work
+    /// than the active chain ([`ProcessOutcome::LowWork`]).
+    pub fn process_relayed_block(&mut self, block: Block) -> Result<ProcessOutcome, ChainError> {
+        self.accept_block(block, true, false)
+    }
+
+    fn accept_block(
+        &mut self,
+        block: Block,
+        keep_orphans: bool,
+        requested: bool,
     ) -> Result<ProcessOutcome, ChainError> {
         let hash = block.block_hash();
         if let Some(entry) = self.index.get(&hash) {
@@ -215,6 +236,11 @@ impl Chain {
             .into());
         };
         self.check_header_in_context(&block.header, kind, &parent)?;
+        let chain_work = parent.chain_work + Work::from_bits(block.header.pure.bits.to_consensus());
+        if !requested && chain_work < self.tip().chain_work {
+            debug!(%hash, "unrequested block on a branch lighter than the tip: not stored");
+            return Ok(ProcessOutcome::LowWork);
+        }
         let height = parent.height + 1;
         let median = self.index.median_time_past(&parent.hash).unwrap_or(0);
         if let Err(error) = check_block_context(&block, height, median) {
@@ -233,7 +259,7 @@ impl Chain {
         };
         for orphan in self.orphans.take_children(&hash) {
             let orphan_hash = orphan.block_hash();
-            if let Err(e) = self.process_block(orphan, true) {
+            if let Err(e) = self.accept_block(orphan, true, false) {
                 warn!(%orphan_hash, "orphan block rejected: {e}");
             }
         }
@@ -422,6 +448,7 @@ pub(crate) fn new_entry(
         sequence,
         merge_mined_count: parent.merge_mined_count + u32::from(kind == BlockKind::MergeMined),
         linked: false,
+        skip: None,
     }
 }
 

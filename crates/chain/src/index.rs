@@ -22,6 +22,9 @@ pub struct IndexEntry {
     /// This block's data and all its ancestors' data are stored (Bitcoin Core's
     /// `nChainTx != 0`): only such blocks can become the tip. Derived, not stored.
     pub linked: bool,
+    /// An ancestor further back (Bitcoin Core's `pskip`), so that any ancestor is found
+    /// in O(log n) steps. Set by [`BlockIndex::insert`]; derived, not stored.
+    pub(crate) skip: Option<BlockHash>,
 }
 
 impl IndexEntry {
@@ -35,6 +38,7 @@ impl IndexEntry {
             sequence: record.sequence,
             merge_mined_count: record.merge_mined_count,
             linked: false,
+            skip: None,
         }
     }
 
@@ -107,8 +111,15 @@ impl BlockIndex {
         self.entries.is_empty()
     }
 
-    /// Adds an entry, or replaces the entry with the same hash.
-    pub(crate) fn insert(&mut self, entry: IndexEntry) {
+    /// Adds an entry, or replaces the entry with the same hash. Its parent, if it has
+    /// one, must already be in the index (its skip pointer is set from it).
+    pub(crate) fn insert(&mut self, mut entry: IndexEntry) {
+        entry.skip = match entry.height {
+            0 => None,
+            height => self
+                .ancestor(&entry.prev(), skip_height(height))
+                .map(|skip| skip.hash),
+        };
         self.next_sequence = self.next_sequence.max(entry.sequence + 1);
         let is_new = !self.entries.contains_key(&entry.hash);
         if is_new && entry.height > 0 {
@@ -187,33 +198,38 @@ impl BlockIndex {
         self.active = chain;
     }
 
-    /// The ancestor of `hash` at `height`, walking back until the active chain is met.
+    /// The ancestor of `hash` at `height`: along skip pointers as Bitcoin Core's
+    /// `GetAncestor`, in O(log n) steps, and at once where the active chain is met.
     pub fn ancestor(&self, hash: &BlockHash, height: u32) -> Option<&IndexEntry> {
         let mut entry = self.entries.get(hash)?;
         if height > entry.height {
             return None;
         }
-        loop {
-            if entry.height == height {
-                return Some(entry);
-            }
+        while entry.height > height {
             if self.is_active(entry) {
                 return self.active_at(height).and_then(|h| self.entries.get(&h));
             }
-            entry = self.entries.get(&entry.prev())?;
+            let here = entry.height;
+            let jump = skip_height(here);
+            let jump_from_prev = skip_height(here - 1);
+            // Take the skip unless it overshoots, or unless the parent's skip would land
+            // closer to the target without overshooting it (Core's rule).
+            let take_skip = jump == height
+                || (jump > height && !(jump_from_prev + 2 < jump && jump_from_prev >= height));
+            let next = match entry.skip {
+                Some(skip) if take_skip => skip,
+                _ => entry.prev(),
+            };
+            entry = self.entries.get(&next)?;
         }
+        Some(entry)
     }
 
     /// The last common ancestor of two known blocks.
     pub fn fork_point(&self, a: &BlockHash, b: &BlockHash) -> Option<&IndexEntry> {
-        let mut a = self.entries.get(a)?;
-        let mut b = self.entries.get(b)?;
-        while a.height > b.height {
-            a = self.entries.get(&a.prev())?;
-        }
-        while b.height > a.height {
-            b = self.entries.get(&b.prev())?;
-        }
+        let height = self.entries.get(a)?.height.min(self.entries.get(b)?.height);
+        let mut a = self.ancestor(a, height)?;
+        let mut b = self.ancestor(b, height)?;
         while a.hash != b.hash {
             a = self.entries.get(&a.prev())?;
             b = self.entries.get(&b.prev())?;
@@ -265,6 +281,21 @@ impl BlockIndex {
     }
 }
 
+/// The height a block's skip pointer leads to (Bitcoin Core's `GetSkipHeight`): clearing
+/// low set bits of the height spreads the jumps so any ancestor is O(log n) jumps away.
+fn skip_height(height: u32) -> u32 {
+    fn clear_lowest_set_bit(n: u32) -> u32 {
+        n & n.wrapping_sub(1)
+    }
+    if height < 2 {
+        0
+    } else if height & 1 == 1 {
+        clear_lowest_set_bit(clear_lowest_set_bit(height - 1)) + 1
+    } else {
+        clear_lowest_set_bit(height)
+    }
+}
+
 /// [`Ancestry`] over the index, for the difficulty algorithm.
 pub struct IndexAncestry<'a> {
     index: &'a BlockIndex,
@@ -292,5 +323,99 @@ impl Ancestry for IndexAncestry<'_> {
             BlockKind::MergeMined => entry.merge_mined_count,
             BlockKind::Native => entry.height + 1 - entry.merge_mined_count,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitcoin::hashes::Hash;
+
+    fn header(prev: BlockHash, nonce: u32) -> PureHeader {
+        PureHeader {
+            version: bitcoin::block::Version::from_consensus(1),
+            prev_blockhash: prev,
+            merkle_root: bitcoin::TxMerkleNode::all_zeros(),
+            time: nonce,
+            bits: bitcoin::CompactTarget::from_consensus(0x207f_ffff),
+            nonce,
+        }
+    }
+
+    fn entry(header: PureHeader, height: u32) -> IndexEntry {
+        IndexEntry {
+            hash: header.block_hash(),
+            header,
+            height,
+            chain_work: Work::from_bits(0x207f_ffff),
+            status: BlockStatus(BlockStatus::HAVE_DATA),
+            sequence: u64::from(height),
+            merge_mined_count: 0,
+            linked: false,
+            skip: None,
+        }
+    }
+
+    /// A chain of `length` headers on `from`, none of them active, so lookups use skips.
+    fn extend(index: &mut BlockIndex, from: &IndexEntry, length: u32, salt: u32) -> Vec<BlockHash> {
+        let mut hashes = Vec::new();
+        let mut prev = from.clone();
+        for _ in 0..length {
+            let next = entry(header(prev.hash, prev.height + 1 + salt), prev.height + 1);
+            hashes.push(next.hash);
+            index.insert(next.clone());
+            prev = next;
+        }
+        hashes
+    }
+
+    #[test]
+    fn skip_heights_match_bitcoin_core() {
+        let expected = [
+            (0, 0),
+            (1, 0),
+            (2, 0),
+            (3, 1),
+            (4, 0),
+            (5, 1),
+            (6, 4),
+            (7, 1),
+        ];
+        for (height, skip) in expected {
+            assert_eq!(skip_height(height), skip, "height {height}");
+        }
+        assert_eq!(skip_height(100), 96);
+        assert_eq!(skip_height(101), 65);
+        for height in 2..10_000 {
+            assert!(skip_height(height) < height);
+        }
+    }
+
+    #[test]
+    fn every_ancestor_of_a_long_branch_is_found_through_skips() {
+        let mut index = BlockIndex::default();
+        let genesis = entry(header(BlockHash::all_zeros(), 0), 0);
+        index.insert(genesis.clone());
+        index.set_active(vec![genesis.hash]);
+        let trunk = extend(&mut index, &genesis, 3_000, 0);
+        let fork_base = index.get(&trunk[1_499]).unwrap().clone();
+        let branch = extend(&mut index, &fork_base, 2_000, 7_000);
+        let tip = *branch.last().unwrap();
+        assert_eq!(index.ancestor(&tip, 0).unwrap().hash, genesis.hash);
+        for height in 1..=1_500 {
+            assert_eq!(
+                index.ancestor(&tip, height).unwrap().hash,
+                trunk[height as usize - 1]
+            );
+        }
+        for height in 1_501..=3_500 {
+            assert_eq!(
+                index.ancestor(&tip, height).unwrap().hash,
+                branch[height as usize - 1_501]
+            );
+        }
+        assert!(index.ancestor(&tip, 3_501).is_none());
+        let fork = index.fork_point(&tip, trunk.last().unwrap()).unwrap();
+        assert_eq!(fork.hash, fork_base.hash);
     }
 }

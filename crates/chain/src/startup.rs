@@ -37,6 +37,7 @@ pub(crate) fn init_genesis(store: &Store, params: &ChainParams) -> Result<(), Ch
         sequence: 0,
         merge_mined_count: 0,
         linked: true,
+        skip: None,
     };
     batch.put_index(&hash, &entry.to_record());
     let unlock_heights: Vec<u32> = venture_chainspec::genesis_outputs(&params.spec, &params.hrp)
@@ -75,7 +76,10 @@ pub(crate) fn init_genesis(store: &Store, params: &ChainParams) -> Result<(), Ch
 /// Builds the in-memory index from the store and the active chain from the tip back.
 pub(crate) fn load_index(store: &Store, params: &ChainParams) -> Result<BlockIndex, ChainError> {
     let mut index = BlockIndex::default();
-    for (hash, record) in store.load_index()? {
+    // Parents before children, so every entry's skip pointer can be set on insert.
+    let mut records = store.load_index()?;
+    records.sort_unstable_by_key(|(_, record)| record.height);
+    for (hash, record) in records {
         index.insert(IndexEntry::from_record(hash, record));
     }
     let tip = store

@@ -73,6 +73,9 @@ pub enum BlockVerdict {
     Duplicate,
     /// Its parent is unknown; kept until the parent arrives.
     Orphan,
+    /// Relayed unasked on a branch lighter than our tip: valid as far as checked, but
+    /// not stored and not relayed further.
+    LowWork,
     /// Refused.
     Rejected(Rejection),
 }
@@ -112,7 +115,7 @@ pub trait ChainAccess: Send + Sync + 'static {
     fn submit_headers(&self, headers: Vec<Header>) -> Result<usize, Rejection>;
 
     /// Validates and stores a block.
-    fn submit_block(&self, block: Block) -> BlockVerdict;
+    fn submit_block(&self, block: Block, requested: bool) -> BlockVerdict;
 
     /// Blocks of the best header chain whose data is missing, lowest first, at most `max`.
     fn missing_blocks(&self, max: usize) -> Vec<BlockHash>;

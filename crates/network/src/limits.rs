@@ -2,6 +2,8 @@
 //! peer sends is never refused as abuse. Tunable limits (connection counts, byte caps
 //! that follow the chain's block size) are in [`crate::NetworkConfig`].
 
+use std::time::Duration;
+
 /// Most headers in one response (Bitcoin's `MAX_HEADERS_RESULTS`).
 pub const MAX_HEADERS_PER_RESPONSE: usize = 2_000;
 
@@ -34,6 +36,10 @@ pub const GOSSIP_OVERHEAD_BYTES: usize = 64 * 1024;
 /// Blocks queued for validation from gossip; more are ignored until the queue drains.
 pub const MAX_GOSSIP_QUEUE: usize = 64;
 
+/// Gossiped transactions queued for validation, apart from blocks; more are ignored
+/// until the queue drains (peers offer them again, and they are not lost to the sender).
+pub const MAX_TX_QUEUE: usize = 256;
+
 /// Largest transaction relayed: Bitcoin Core's standard weight limit in bytes, the most
 /// a 400,000-weight transaction can take.
 pub const MAX_TX_BYTES: usize = 400_000;
@@ -47,3 +53,15 @@ pub const DOWNLOAD_WINDOW: usize = 1_024;
 /// How many blocks behind the best known peer the node must be to call itself in
 /// initial download (a block or two behind is normal propagation, not syncing).
 pub const INITIAL_DOWNLOAD_LAG: u32 = 6;
+
+/// How long a peer may take to answer a header or block request before its request is
+/// given to another peer and, if another can serve us, the peer is disconnected
+/// (Bitcoin Core moves a stalled block download after 2 s and drops a header-sync peer
+/// that stops delivering). A response carries about 2 MB, so this leaves room for a
+/// slow honest link.
+pub const STALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Header responses in a row that add nothing before a peer's claim of more work is
+/// taken as false (the next request always continues after the last header sent, so an
+/// honest peer adds something by the second).
+pub const MAX_FRUITLESS_HEADER_RESPONSES: u32 = 2;

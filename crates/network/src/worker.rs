@@ -1,8 +1,10 @@
 //! Calls into [`ChainAccess`], off the event loop.
 //!
-//! Writes (headers, blocks, the initial-download flag) go to one worker that runs them
-//! one at a time on the blocking pool, gossip first: a gossiped block is news that
-//! peers wait for, a downloaded block is history. Reads (serving peers, locators, the
+//! Writes (headers, blocks, transactions, the initial-download flag) go to one worker
+//! that runs them one at a time on the blocking pool, from three queues in order of
+//! priority: gossiped blocks (news that peers wait for), then sync (history), then
+//! gossiped transactions in a bounded queue of their own, so a flood of transactions
+//! never delays or drops a block. Reads (serving peers, locators, the
 //! download queue) run as independent blocking tasks. Every result comes back to the
 //! event loop as a [`ChainEvent`].
 
@@ -103,16 +105,24 @@ pub(crate) fn status_message(status: &ChainStatus) -> StatusMessage {
 
 /// The sender side of the write worker.
 pub(crate) struct Worker {
+    /// Gossiped blocks; full means validation is behind and the block is ignored.
     pub gossip: mpsc::Sender<Job>,
     pub sync: mpsc::UnboundedSender<Job>,
+    /// Gossiped transactions; full means they are ignored until it drains.
+    pub transactions: mpsc::Sender<Job>,
 }
 
 impl Worker {
     pub fn spawn(chain: Arc<dyn ChainAccess>, events: mpsc::UnboundedSender<ChainEvent>) -> Worker {
         let (gossip, gossip_rx) = mpsc::channel(crate::limits::MAX_GOSSIP_QUEUE);
         let (sync, sync_rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(chain, gossip_rx, sync_rx, events));
-        Worker { gossip, sync }
+        let (transactions, transactions_rx) = mpsc::channel(crate::limits::MAX_TX_QUEUE);
+        tokio::spawn(run(chain, gossip_rx, sync_rx, transactions_rx, events));
+        Worker {
+            gossip,
+            sync,
+            transactions,
+        }
     }
 }
 
@@ -120,6 +130,7 @@ async fn run(
     chain: Arc<dyn ChainAccess>,
     mut gossip: mpsc::Receiver<Job>,
     mut sync: mpsc::UnboundedReceiver<Job>,
+    mut transactions: mpsc::Receiver<Job>,
     events: mpsc::UnboundedSender<ChainEvent>,
 ) {
     loop {
@@ -127,6 +138,7 @@ async fn run(
             biased;
             Some(job) = gossip.recv() => job,
             Some(job) = sync.recv() => job,
+            Some(job) = transactions.recv() => job,
             else => break,
         };
         let chain = chain.clone();
@@ -164,7 +176,10 @@ fn execute(chain: &dyn ChainAccess, job: Job) -> Option<ChainEvent> {
         } => {
             let size = bytes.len();
             let verdict = match encode::deserialize::<Block>(&bytes) {
-                Ok(block) => Verdict::Chain(chain.submit_block(block)),
+                Ok(block) => {
+                    let requested = matches!(origin, Origin::Sync { .. });
+                    Verdict::Chain(chain.submit_block(block, requested))
+                }
                 Err(e) => Verdict::Undecodable(e.to_string()),
             };
             Some(ChainEvent::BlockDone {

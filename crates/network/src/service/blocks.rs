@@ -173,10 +173,13 @@ impl Service {
             }
             Origin::Gossip { message_id, source } => {
                 let acceptance = match &verdict {
-                    Verdict::Chain(BlockVerdict::NewTip | BlockVerdict::SideChain) => {
-                        MessageAcceptance::Accept
-                    }
-                    Verdict::Chain(BlockVerdict::Duplicate) => MessageAcceptance::Ignore,
+                    Verdict::Chain(BlockVerdict::NewTip) => MessageAcceptance::Accept,
+                    // Only new tips are relayed (as Core announces only its active
+                    // chain): a side branch spreads by header sync once it is the
+                    // heavier one, never as gossip anyone can make cheaply.
+                    Verdict::Chain(
+                        BlockVerdict::Duplicate | BlockVerdict::SideChain | BlockVerdict::LowWork,
+                    ) => MessageAcceptance::Ignore,
                     Verdict::Chain(BlockVerdict::Orphan) => {
                         // We lack its ancestors: the sender's status will start a sync.
                         self.request_status(source);

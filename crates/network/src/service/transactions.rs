@@ -28,8 +28,8 @@ impl Service {
             source,
             bytes: message.data,
         };
-        if self.worker.gossip.try_send(job).is_err() {
-            debug!("gossip queue full; ignoring a transaction");
+        if self.worker.transactions.try_send(job).is_err() {
+            debug!("transaction queue full; ignoring a transaction");
             self.report(&message_id, &source, MessageAcceptance::Ignore);
         }
     }

@@ -12,8 +12,8 @@ use bitcoin::{
     TxMerkleNode, TxOut, Witness,
 };
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use venture_network::{Blame, Block, BlockVerdict, ChainAccess, ChainStatus, Header, Rejection};
 
 pub const BAD_NONCE: u32 = 0xdead_beef;
@@ -133,7 +133,7 @@ impl MemChain {
     pub fn with_blocks(genesis: &Block, blocks: &[Block]) -> MemChain {
         let chain = MemChain::new(genesis);
         for block in blocks {
-            let verdict = chain.submit_block(block.clone());
+            let verdict = chain.submit_block(block.clone(), true);
             assert!(
                 matches!(verdict, BlockVerdict::NewTip | BlockVerdict::SideChain),
                 "{verdict:?}"
@@ -169,7 +169,7 @@ impl MemChain {
         };
         let block = make_block(tip, height + 1, tag);
         let bytes = encode::serialize(&block);
-        assert_eq!(self.submit_block(block), BlockVerdict::NewTip);
+        assert_eq!(self.submit_block(block, true), BlockVerdict::NewTip);
         bytes
     }
 
@@ -371,7 +371,9 @@ impl ChainAccess for MemChain {
         Ok(added)
     }
 
-    fn submit_block(&self, block: Block) -> BlockVerdict {
+    /// Keeps every valid block, asked for or not: the node's rule for unrequested
+    /// low-work blocks is the chain's, tested in `venture-chain` and end to end.
+    fn submit_block(&self, block: Block, _requested: bool) -> BlockVerdict {
         self.lock().add_block(block)
     }
 
@@ -401,34 +403,64 @@ impl ChainAccess for MemChain {
     }
 }
 
-/// How a hostile node lies when serving blocks.
-#[derive(Debug, Clone, Copy)]
+/// How a hostile node lies.
+#[derive(Debug, Clone)]
 pub enum Lie {
     /// Same header, different transactions: the merkle root no longer matches.
     MutatedBlocks,
     /// A response far over the size limit.
     Oversized(usize),
+    /// Its status claims the most work and height there can be; everything it serves
+    /// is its real, shorter chain.
+    InflatedClaims,
+    /// While the flag is set, header and block requests get no answer: a process
+    /// stopped with its connection left open.
+    Frozen(Arc<AtomicBool>),
 }
 
-/// A chain that tells the truth about everything but the blocks it serves.
+/// A chain that tells the truth about everything but what its lie is about.
 pub struct HostileChain {
     pub inner: MemChain,
     pub lie: Lie,
 }
 
+impl HostileChain {
+    /// Holds the answer while the node is frozen (bounded, so a test's runtime can
+    /// always shut down).
+    fn wait_while_frozen(&self) {
+        if let Lie::Frozen(frozen) = &self.lie {
+            for _ in 0..600 {
+                if !frozen.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+    }
+}
+
 impl ChainAccess for HostileChain {
     fn status(&self) -> ChainStatus {
-        self.inner.status()
+        let mut status = self.inner.status();
+        if let Lie::InflatedClaims = self.lie {
+            status.best_height = u32::MAX;
+            status.best_work = [0xff; 32];
+            status.header_height = u32::MAX;
+            status.header_work = [0xff; 32];
+        }
+        status
     }
     fn locator(&self) -> Vec<BlockHash> {
         self.inner.locator()
     }
     fn headers_after(&self, locator: &[BlockHash], max: usize) -> Vec<Header> {
+        self.wait_while_frozen();
         self.inner.headers_after(locator, max)
     }
     fn block_bytes(&self, hash: &BlockHash) -> Option<Vec<u8>> {
+        self.wait_while_frozen();
         let bytes = self.inner.block_bytes(hash)?;
-        match self.lie {
+        match &self.lie {
             Lie::MutatedBlocks => {
                 let mut block: Block = encode::deserialize(&bytes).ok()?;
                 block.txdata[0].output[0].value = Amount::from_sat(1);
@@ -436,16 +468,17 @@ impl ChainAccess for HostileChain {
             }
             Lie::Oversized(size) => {
                 let mut junk = bytes;
-                junk.resize(size, 0xab);
+                junk.resize(*size, 0xab);
                 Some(junk)
             }
+            Lie::InflatedClaims | Lie::Frozen(_) => Some(bytes),
         }
     }
     fn submit_headers(&self, headers: Vec<Header>) -> Result<usize, Rejection> {
         self.inner.submit_headers(headers)
     }
-    fn submit_block(&self, block: Block) -> BlockVerdict {
-        self.inner.submit_block(block)
+    fn submit_block(&self, block: Block, requested: bool) -> BlockVerdict {
+        self.inner.submit_block(block, requested)
     }
     fn missing_blocks(&self, max: usize) -> Vec<BlockHash> {
         self.inner.missing_blocks(max)

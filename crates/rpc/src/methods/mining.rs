@@ -84,7 +84,9 @@ pub(crate) fn bip22_result(result: Result<ProcessOutcome, ChainError>) -> Value 
     match result {
         Ok(ProcessOutcome::Connected) => Value::Null,
         Ok(ProcessOutcome::Duplicate) => json!("duplicate"),
-        Ok(ProcessOutcome::SideChain) | Ok(ProcessOutcome::Orphan) => json!("inconclusive"),
+        Ok(ProcessOutcome::SideChain | ProcessOutcome::Orphan | ProcessOutcome::LowWork) => {
+            json!("inconclusive")
+        }
         Err(ChainError::Block(e)) => json!(e.kind.code()),
         Err(other) => json!(format!("rejected: {other}")),
     }
