@@ -9,6 +9,14 @@ use libp2p::PeerId;
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
+/// An open request of ours: to whom, for what, since when.
+#[derive(Debug, Clone)]
+pub(crate) struct OpenRequest {
+    pub peer: PeerId,
+    pub what: Outstanding,
+    pub sent: Instant,
+}
+
 /// What an open request of ours asked for.
 #[derive(Debug, Clone)]
 pub(crate) enum Outstanding {
@@ -23,7 +31,9 @@ pub(crate) struct SyncState {
     /// The peer we download headers from, if any (one at a time, as Bitcoin Core does
     /// during initial download).
     pub header_peer: Option<PeerId>,
-    pub requests: HashMap<OutboundRequestId, (PeerId, Outstanding)>,
+    pub requests: HashMap<OutboundRequestId, OpenRequest>,
+    /// Header responses in a row from the header-sync peer that added nothing.
+    pub fruitless_headers: u32,
     /// Missing blocks not yet asked for, lowest first.
     pub queue: VecDeque<BlockHash>,
     pub in_flight: HashMap<BlockHash, PeerId>,
@@ -54,6 +64,7 @@ impl SyncState {
             local,
             header_peer: None,
             requests: HashMap::new(),
+            fruitless_headers: 0,
             queue: VecDeque::new(),
             in_flight: HashMap::new(),
             pending: HashMap::new(),

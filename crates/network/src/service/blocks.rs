@@ -207,11 +207,14 @@ impl Service {
         self.after_chain_change();
     }
 
-    /// Enters initial download when well behind the best known chain; leaves it once
-    /// nothing is left to fetch.
+    /// Enters initial download when our own validated headers are well ahead of our
+    /// blocks; leaves it once nothing is left to fetch. Peers' claims play no part
+    /// (Core's `IsInitialBlockDownload` reads only its own chain): a peer claiming a
+    /// chain it never delivers cannot hold the node in initial download, where it would
+    /// mine nothing and relay no transactions.
     pub(super) fn update_initial_download(&mut self) {
         let height = self.sync.local.best_height;
-        let target = self.best_peer_height().max(self.sync.local.header_height);
+        let target = self.sync.local.header_height;
         if !self.sync.initial_download {
             if target > height.saturating_add(INITIAL_DOWNLOAD_LAG) {
                 self.sync.initial_download = true;
@@ -225,8 +228,7 @@ impl Service {
         let done = self.sync.header_peer.is_none()
             && self.sync.in_flight.is_empty()
             && self.sync.pending.is_empty()
-            && !self.sync.blocks_missing()
-            && self.best_peer_height() <= height;
+            && !self.sync.blocks_missing();
         if done {
             self.sync.initial_download = false;
             info!(height, "initial block download finished");

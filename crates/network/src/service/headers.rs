@@ -2,10 +2,12 @@
 //!
 //! Status messages tell us each peer's best work. When a peer has more than our best
 //! header, we ask it (one peer at a time) for headers after our locator, hand them to
-//! the chain, and repeat from the last one received until it has nothing more.
+//! the chain, and repeat from the last one received until it has nothing more. A claim
+//! is only a reason to ask: a peer that answers with nothing new, or not in time
+//! (`drop_stalled_requests`), is not asked again until it claims more.
 
 use super::Service;
-use crate::limits::{MAX_HEADERS_PER_RESPONSE, MAX_LOCATOR_HASHES};
+use crate::limits::{MAX_FRUITLESS_HEADER_RESPONSES, MAX_HEADERS_PER_RESPONSE, MAX_LOCATOR_HASHES};
 use crate::message::SyncRequest;
 use crate::scoring::Misbehaviour;
 use crate::sync::Outstanding;
@@ -36,6 +38,7 @@ impl Service {
             .max();
         let Some((_, peer)) = best else { return };
         self.sync.header_peer = Some(peer);
+        self.sync.fruitless_headers = 0;
         debug!(%peer, "starting header sync");
         worker::query(&self.chain, &self.chain_tx, move |chain| {
             ChainEvent::Locator {
@@ -102,8 +105,21 @@ impl Service {
                     }
                     None => None,
                 };
-                let more = received >= MAX_HEADERS_PER_RESPONSE
-                    || claimed.is_some_and(|work| work > self.sync.local.header_work);
+                // A peer whose answers add nothing is not followed further, whatever
+                // it claims: a claim is not a fact.
+                self.sync.fruitless_headers = match added {
+                    0 => self.sync.fruitless_headers + 1,
+                    _ => 0,
+                };
+                let fruitless = self.sync.fruitless_headers >= MAX_FRUITLESS_HEADER_RESPONSES;
+                if fruitless {
+                    if let Some(entry) = self.peers.get_mut(&peer) {
+                        entry.exhausted_work = entry.status.as_ref().map(|s| s.best_work);
+                    }
+                }
+                let more = !fruitless
+                    && (received >= MAX_HEADERS_PER_RESPONSE
+                        || claimed.is_some_and(|work| work > self.sync.local.header_work));
                 if syncing_from_peer && more {
                     // Continue from what it sent, so a fork lighter than our best header
                     // is still followed to its end.

@@ -266,6 +266,7 @@ impl Service {
             self.save_bans();
         }
         self.drop_stalled_handshakes();
+        self.drop_stalled_requests();
         self.dialer.dial_due(&mut self.swarm);
         self.dial_discovered();
         self.refresh_statuses();

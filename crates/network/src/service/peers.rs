@@ -77,7 +77,7 @@ impl Service {
             .sync
             .requests
             .iter()
-            .filter(|(_, (p, _))| *p == peer_id)
+            .filter(|(_, open)| open.peer == peer_id)
             .map(|(id, _)| *id)
             .collect();
         for id in open {

@@ -4,10 +4,10 @@
 
 use super::Service;
 use crate::codec::is_bad_data;
-use crate::limits::{MAX_INBOUND_REQUESTS_PER_PEER, MAX_SERVING};
+use crate::limits::{MAX_INBOUND_REQUESTS_PER_PEER, MAX_SERVING, STALL_TIMEOUT};
 use crate::message::{StatusMessage, SyncRequest, SyncResponse};
 use crate::scoring::Misbehaviour;
-use crate::sync::Outstanding;
+use crate::sync::{OpenRequest, Outstanding};
 use crate::worker::{self, status_message, ChainEvent};
 use libp2p::request_response::{self, OutboundRequestId};
 use libp2p::PeerId;
@@ -21,7 +21,10 @@ impl Service {
         what: Outstanding,
     ) -> OutboundRequestId {
         let id = self.swarm.behaviour_mut().sync.send_request(&peer, request);
-        self.sync.requests.insert(id, (peer, what));
+        let sent = std::time::Instant::now();
+        self.sync
+            .requests
+            .insert(id, OpenRequest { peer, what, sent });
         if let Some(entry) = self.peers.get_mut(&peer) {
             entry.requests_out += 1;
         }
@@ -30,7 +33,7 @@ impl Service {
 
     /// Removes an open request; returns what it was for.
     fn close_request(&mut self, id: OutboundRequestId) -> Option<(PeerId, Outstanding)> {
-        let (peer, what) = self.sync.requests.remove(&id)?;
+        let OpenRequest { peer, what, .. } = self.sync.requests.remove(&id)?;
         if let Some(entry) = self.peers.get_mut(&peer) {
             entry.requests_out = entry.requests_out.saturating_sub(1);
             if matches!(what, Outstanding::Status) {
@@ -49,6 +52,43 @@ impl Service {
             }
             _ => {}
         }
+    }
+
+    /// Takes back header and block requests a peer has left unanswered past
+    /// [`STALL_TIMEOUT`]: its blocks go to other peers, its claim of more work is no
+    /// longer chased, and, when another peer can serve us, it is disconnected (as Core
+    /// disconnects a stalling peer). A late answer finds no open request and is dropped.
+    pub(super) fn drop_stalled_requests(&mut self) {
+        let stalled: Vec<(OutboundRequestId, PeerId)> = self
+            .sync
+            .requests
+            .iter()
+            .filter(|(_, open)| !matches!(open.what, Outstanding::Status))
+            .filter(|(_, open)| open.sent.elapsed() > STALL_TIMEOUT)
+            .map(|(id, open)| (*id, open.peer))
+            .collect();
+        if stalled.is_empty() {
+            return;
+        }
+        let mut stallers = Vec::new();
+        for (id, peer) in stalled {
+            self.request_failed(id);
+            if let Some(entry) = self.peers.get_mut(&peer) {
+                entry.exhausted_work = entry.status.as_ref().map(|s| s.best_work);
+                entry.no_blocks_until = Some(std::time::Instant::now() + STALL_TIMEOUT);
+            }
+            if !stallers.contains(&peer) {
+                stallers.push(peer);
+            }
+        }
+        for peer in stallers {
+            let others = self.peers.ready().filter(|(id, _)| **id != peer).count();
+            debug!(%peer, others, "peer stalled a sync request");
+            if others > 0 {
+                let _ = self.swarm.disconnect_peer_id(peer);
+            }
+        }
+        self.after_chain_change();
     }
 
     pub(super) fn request_status(&mut self, peer: PeerId) {
