@@ -5,19 +5,28 @@ use bitcoin::BlockHash;
 use bitcoin::Transaction;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tracing::warn;
-use venture_chain::{Chain, ChainError, ProcessOutcome, Reject};
+use venture_chain::{Chain, ChainError, PeerHeaderSync, ProcessOutcome, Reject};
 use venture_mempool::SharedMempool;
-use venture_network::{Blame, BlockVerdict, ChainAccess, ChainStatus, Rejection, TxVerdict};
+use venture_network::{
+    Blame, BlockVerdict, ChainAccess, ChainStatus, HeadersNext, HeadersOutcome, PeerId, Rejection,
+    TxVerdict,
+};
 use venture_primitives::{Block, Header};
 
 pub struct ChainAdapter {
     chain: Arc<Mutex<Chain>>,
     mempool: SharedMempool,
+    /// The header-sync peer's pre-sync, if one is under way.
+    header_syncs: Mutex<Option<(PeerId, PeerHeaderSync)>>,
 }
 
 impl ChainAdapter {
     pub fn new(chain: Arc<Mutex<Chain>>, mempool: SharedMempool) -> ChainAdapter {
-        ChainAdapter { chain, mempool }
+        ChainAdapter {
+            chain,
+            mempool,
+            header_syncs: Mutex::new(None),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Chain> {
@@ -41,6 +50,7 @@ fn rejection(error: ChainError) -> Rejection {
             };
             Rejection::new(error.to_string(), blame)
         }
+        ChainError::HeadersChanged(detail) => Rejection::new(detail, Blame::Sender),
         other => {
             warn!("chain error while handling peer data: {other}");
             Rejection::new(other.to_string(), Blame::Nobody)
@@ -86,8 +96,34 @@ impl ChainAccess for ChainAdapter {
         self.lock().store().block_bytes(hash).ok().flatten()
     }
 
-    fn submit_headers(&self, headers: Vec<Header>) -> Result<usize, Rejection> {
-        self.lock().process_headers(&headers).map_err(rejection)
+    fn submit_headers(
+        &self,
+        peer: PeerId,
+        headers: Vec<Header>,
+        full: bool,
+    ) -> Result<HeadersOutcome, Rejection> {
+        let mut chain = self.lock();
+        let mut syncs = self
+            .header_syncs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // One peer at a time is asked for headers; a new one starts afresh.
+        if syncs.as_ref().is_none_or(|(current, _)| *current != peer) {
+            *syncs = Some((peer, PeerHeaderSync::default()));
+        }
+        let (_, sync) = syncs.as_mut().expect("set above");
+        let progress = chain
+            .process_peer_headers(sync, &headers, full)
+            .map_err(rejection)?;
+        Ok(HeadersOutcome {
+            added: progress.added,
+            checked: progress.checked,
+            next: match progress.next {
+                venture_chain::HeadersNext::Continue => HeadersNext::Continue,
+                venture_chain::HeadersNext::Restart(locator) => HeadersNext::Restart(locator),
+                venture_chain::HeadersNext::Done => HeadersNext::Done,
+            },
+        })
     }
 
     fn submit_block(&self, block: Block, requested: bool) -> BlockVerdict {

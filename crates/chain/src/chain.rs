@@ -40,9 +40,9 @@ pub enum ProcessOutcome {
     Orphan,
     /// Already known.
     Duplicate,
-    /// Not asked for and on a branch with less work than the active chain: dropped
-    /// without being stored (Bitcoin Core's `AcceptBlock` rule for unrequested blocks),
-    /// so cheap low-work branches cannot fill the disk.
+    /// Not asked for and on a branch with no more work than the active chain: dropped
+    /// without being stored (Bitcoin Core's `AcceptBlock` rule for unrequested blocks,
+    /// without its allowance for equal work), so cheap branches cannot fill the disk.
     LowWork,
 }
 
@@ -188,8 +188,8 @@ impl Chain {
     }
 
     /// [`Chain::process_block`] for a block a peer relayed without being asked: kept as
-    /// an orphan if its parent is unknown, and not stored when its branch has less work
-    /// than the active chain ([`ProcessOutcome::LowWork`]).
+    /// an orphan if its parent is unknown, and not stored unless its branch has more
+    /// work than the active chain ([`ProcessOutcome::LowWork`]).
     pub fn process_relayed_block(&mut self, block: Block) -> Result<ProcessOutcome, ChainError> {
         self.accept_block(block, true, false)
     }
@@ -237,8 +237,12 @@ impl Chain {
         };
         self.check_header_in_context(&block.header, kind, &parent)?;
         let chain_work = parent.chain_work + Work::from_bits(block.header.pure.bits.to_consensus());
-        if !requested && chain_work < self.tip().chain_work {
-            debug!(%hash, "unrequested block on a branch lighter than the tip: not stored");
+        // Stricter than Core, which also keeps an unrequested block of equal work: at
+        // a launch's low difficulty, siblings of the tip (each up to a block's weight)
+        // would cost an attacker next to nothing. A rival that is later built on comes
+        // back through header sync, on request.
+        if !requested && chain_work <= self.tip().chain_work {
+            debug!(%hash, "unrequested block that adds no work: not stored");
             return Ok(ProcessOutcome::LowWork);
         }
         let height = parent.height + 1;

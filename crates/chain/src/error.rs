@@ -36,4 +36,8 @@ pub enum ChainError {
     SpecMismatch(String),
     #[error("chain state is inconsistent: {0}")]
     Inconsistent(String),
+    /// A peer sent other headers the second time than the ones whose work it showed
+    /// in a pre-sync: it lied.
+    #[error("headers changed between pre-sync and redownload: {0}")]
+    HeadersChanged(String),
 }

@@ -3,8 +3,10 @@
 //! [`Chain`] validates blocks (proof of work, difficulty, timestamps, merkle root,
 //! coinbase, transactions against the UTXO set), stores them, keeps the best chain by
 //! total work, and reorganises with undo data when a heavier branch appears. Side
-//! branches and orphans are kept (bounded). It knows nothing of sockets: the RPC
-//! server, the miner and the network hand it blocks and read its state.
+//! branches and orphans are kept (bounded); blocks relayed unasked are stored only when
+//! they add work, and peers' headers only once they prove enough work
+//! ([`header_sync`]). It knows nothing of sockets: the RPC server, the miner and the
+//! network hand it blocks and read its state.
 
 mod activation;
 mod chain;
@@ -13,6 +15,7 @@ mod clock;
 mod contextual;
 mod error;
 mod events;
+pub mod header_sync;
 mod index;
 mod locks;
 mod orphans;
@@ -31,6 +34,7 @@ pub use clock::Clock;
 pub use contextual::is_final;
 pub use error::{BlockError, ChainError};
 pub use events::{ChainEvent, ChainEvents};
+pub use header_sync::{HeadersNext, HeadersProgress, PeerHeaderSync};
 pub use index::{BlockIndex, IndexEntry};
 pub use locks::{sequence_locks_satisfied, sigop_cost};
 pub use reject::Reject;

@@ -1,7 +1,7 @@
 //! Side chains from a hostile network: a block relayed without being asked is stored
-//! only when its branch has at least the tip's work (Bitcoin Core's `AcceptBlock`), so
-//! a cheap branch off an early block writes nothing, while the blocks the node asks
-//! for, equal-work competitors and heavier branches are kept as before.
+//! only when its branch has more work than the tip (Bitcoin Core's `AcceptBlock`, less
+//! its allowance for equal work), so a cheap branch or a sibling of the tip writes
+//! nothing, while the blocks the node asks for are kept as before.
 
 mod common;
 
@@ -60,7 +60,7 @@ fn an_unrequested_block_on_a_lighter_branch_is_not_stored() {
 }
 
 #[test]
-fn equal_work_competitors_are_stored_and_a_heavier_relayed_branch_wins() {
+fn a_rival_of_equal_work_waits_until_it_is_built_on_and_asked_for() {
     let (_a_dir, mut a) = new_chain();
     let (_b_dir, mut b) = new_chain();
     for block in mine_blocks(&mut a, 2, 1) {
@@ -74,13 +74,38 @@ fn equal_work_competitors_are_stored_and_a_heavier_relayed_branch_wins() {
 
     assert_eq!(
         a.process_relayed_block(rival[0].clone()).unwrap(),
-        ProcessOutcome::SideChain,
-        "a block at the tip's work (a mining race) is kept"
+        ProcessOutcome::LowWork,
+        "a sibling of the tip adds no work: not stored, however cheap it was"
     );
-    assert!(stored(&a, &rival[0]));
+    assert!(!stored(&a, &rival[0]));
     assert_eq!(
         a.process_relayed_block(rival[1].clone()).unwrap(),
-        ProcessOutcome::Connected
+        ProcessOutcome::Orphan
+    );
+    // Header sync brings the rival branch; its first block is downloaded on request
+    // and the waiting child, now heavier than the tip, connects.
+    assert_eq!(
+        a.process_block(rival[0].clone(), false).unwrap(),
+        ProcessOutcome::SideChain
     );
     assert_eq!(a.tip().hash, rival[1].block_hash());
+}
+
+#[test]
+fn a_relayed_block_that_adds_work_is_stored_and_connected() {
+    let (_a_dir, mut a) = new_chain();
+    let (_b_dir, mut b) = new_chain();
+    let shared = mine_blocks(&mut a, 2, 1);
+    for block in shared {
+        assert_eq!(
+            b.process_block(block, false).unwrap(),
+            ProcessOutcome::Connected
+        );
+    }
+    let next = mine_blocks(&mut b, 1, 2);
+    assert_eq!(
+        a.process_relayed_block(next[0].clone()).unwrap(),
+        ProcessOutcome::Connected
+    );
+    assert!(stored(&a, &next[0]));
 }

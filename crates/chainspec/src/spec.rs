@@ -3,7 +3,7 @@
 use bitcoin::BlockHash;
 use serde::{Deserialize, Serialize};
 use venture_difficulty::DifficultyConfig;
-use venture_pow::{Bits, PowAlgorithm};
+use venture_pow::{Bits, PowAlgorithm, Work};
 
 /// A whole chain spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +149,12 @@ pub struct ConsensusSpec {
     pub max_block_sigops_cost: u64,
     /// Merged-mining chain id carried in bits 16..31 of every block version.
     pub chain_id: u32,
+    /// Chain work a header chain must reach before this node stores its headers
+    /// (Bitcoin Core's `nMinimumChainWork`): raised with each release to the work of
+    /// the live chain, so a peer cannot fill a new node with a cheap fork from genesis.
+    /// Hex; zero (the default) leaves only the threshold near our own tip.
+    #[serde(default, skip_serializing_if = "Work::is_zero")]
+    pub min_chain_work: Work,
     pub subsidy: SubsidySpec,
 }
 

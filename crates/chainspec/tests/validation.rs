@@ -51,6 +51,28 @@ fn bootnodes_do_not_change_the_spec_hash_but_rules_do() {
 }
 
 #[test]
+fn a_release_raising_min_chain_work_keeps_the_chain_and_its_data() {
+    let base = ChainParams::from_toml(&dev()).unwrap();
+    let raised = dev().replace("[consensus]\n", "[consensus]\nmin_chain_work = \"0x1f4\"\n");
+    let raised = ChainParams::from_toml(&raised).unwrap();
+    assert_eq!(
+        raised
+            .spec
+            .consensus
+            .min_chain_work
+            .to_string()
+            .trim_start_matches('0'),
+        "1f4"
+    );
+    assert_eq!(raised.spec_hash(), base.spec_hash());
+    refused(
+        "[consensus]\n",
+        "[consensus]\nmin_chain_work = \"0xnot-hex\"\n",
+        "min_chain_work",
+    );
+}
+
+#[test]
 fn unknown_fields_and_wrong_types_are_refused() {
     refused("[network]", "[network]\nsurprise = 1", "surprise");
     refused("[consensus]", "[consensus]\nhalvings = 3", "halvings");

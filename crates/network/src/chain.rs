@@ -4,6 +4,7 @@
 //! service never calls them on its event loop: reads run on tokio's blocking pool and
 //! writes run one at a time, in arrival order, on a dedicated worker.
 
+use crate::PeerId;
 use bitcoin::BlockHash;
 use venture_primitives::{Block, Header};
 
@@ -80,6 +81,28 @@ pub enum BlockVerdict {
     Rejected(Rejection),
 }
 
+/// What became of headers handed to [`ChainAccess::submit_headers`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadersOutcome {
+    /// Headers newly stored.
+    pub added: usize,
+    /// Headers newly taken in (stored, or counted towards the work the peer must
+    /// show; known ones are not): zero means the response brought nothing new.
+    pub checked: usize,
+    pub next: HeadersNext,
+}
+
+/// What to ask the header-sync peer for next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeadersNext {
+    /// Headers after the last one it sent, while it has more.
+    Continue,
+    /// Headers after this locator.
+    Restart(Vec<BlockHash>),
+    /// Nothing more: its chain proves too little work to be worth following.
+    Done,
+}
+
 /// What became of a transaction handed to [`ChainAccess::submit_transaction`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TxVerdict {
@@ -110,9 +133,16 @@ pub trait ChainAccess: Send + Sync + 'static {
     /// The consensus-serialized block, if stored.
     fn block_bytes(&self, hash: &BlockHash) -> Option<Vec<u8>>;
 
-    /// Accepts headers ahead of their blocks; returns how many were new. Headers before
-    /// a bad one may be kept.
-    fn submit_headers(&self, headers: Vec<Header>) -> Result<usize, Rejection>;
+    /// Takes in a response of headers from `peer` (the one header-sync peer); `full`
+    /// says whether the response was as long as one can be. Headers before a bad one
+    /// may be kept. The chain may decline to store headers that prove too little work,
+    /// and says what to ask the peer next.
+    fn submit_headers(
+        &self,
+        peer: PeerId,
+        headers: Vec<Header>,
+        full: bool,
+    ) -> Result<HeadersOutcome, Rejection>;
 
     /// Validates and stores a block.
     fn submit_block(&self, block: Block, requested: bool) -> BlockVerdict;

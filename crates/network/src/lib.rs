@@ -32,7 +32,10 @@ mod transport;
 mod types;
 mod worker;
 
-pub use chain::{Blame, BlockVerdict, ChainAccess, ChainStatus, Rejection, TxVerdict};
+pub use chain::{
+    Blame, BlockVerdict, ChainAccess, ChainStatus, HeadersNext, HeadersOutcome, Rejection,
+    TxVerdict,
+};
 pub use config::NetworkConfig;
 pub use error::NetworkError;
 pub use handle::NetworkHandle;

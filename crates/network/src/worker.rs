@@ -10,7 +10,7 @@
 
 use crate::limits::{MAX_HEADERS_PER_RESPONSE, RESPONSE_SOFT_BYTES};
 use crate::message::{StatusMessage, SyncRequest, SyncResponse};
-use crate::{BlockVerdict, ChainAccess, ChainStatus, Rejection};
+use crate::{BlockVerdict, ChainAccess, ChainStatus, HeadersOutcome, Rejection};
 use bitcoin::consensus::encode;
 use bitcoin::BlockHash;
 use libp2p::request_response::ResponseChannel;
@@ -51,6 +51,19 @@ pub(crate) enum Job {
     },
 }
 
+/// The chain's answer to a response of headers, with what the next request needs.
+#[derive(Debug)]
+pub(crate) struct HeadersReply {
+    pub peer: PeerId,
+    pub received: usize,
+    /// As long as a response can be: the peer may have more.
+    pub full: bool,
+    pub last: Option<BlockHash>,
+    pub result: Result<HeadersOutcome, Rejection>,
+    pub status: ChainStatus,
+    pub locator: Vec<BlockHash>,
+}
+
 /// A block's fate: the chain's verdict, or that its bytes were not a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -60,14 +73,7 @@ pub(crate) enum Verdict {
 
 #[derive(Debug)]
 pub(crate) enum ChainEvent {
-    HeadersDone {
-        peer: PeerId,
-        received: usize,
-        last: Option<BlockHash>,
-        result: Result<usize, Rejection>,
-        status: ChainStatus,
-        locator: Vec<BlockHash>,
-    },
+    HeadersDone(HeadersReply),
     BlockDone {
         origin: Origin,
         hash: BlockHash,
@@ -159,15 +165,17 @@ fn execute(chain: &dyn ChainAccess, job: Job) -> Option<ChainEvent> {
         Job::Headers { peer, headers } => {
             let received = headers.len();
             let last = headers.last().map(Header::block_hash);
-            let result = chain.submit_headers(headers);
-            Some(ChainEvent::HeadersDone {
+            let full = is_full_headers_response(&headers);
+            let result = chain.submit_headers(crate::PeerId::from_libp2p(peer), headers, full);
+            Some(ChainEvent::HeadersDone(HeadersReply {
                 peer,
                 received,
+                full,
                 last,
                 result,
                 status: chain.status(),
                 locator: chain.locator(),
-            })
+            }))
         }
         Job::Block {
             origin,
@@ -229,6 +237,17 @@ pub(crate) fn query<F>(
             Err(e) => error!("chain read failed: {e}"),
         }
     });
+}
+
+/// Whether a headers response is as long as [`serve`] makes one (by count or by bytes),
+/// so the peer may have more after it.
+fn is_full_headers_response(headers: &[Header]) -> bool {
+    headers.len() >= MAX_HEADERS_PER_RESPONSE
+        || headers
+            .iter()
+            .map(|header| encode::serialize(header).len())
+            .sum::<usize>()
+            >= RESPONSE_SOFT_BYTES
 }
 
 /// The answer to a peer's request.

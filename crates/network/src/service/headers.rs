@@ -11,8 +11,8 @@ use crate::limits::{MAX_FRUITLESS_HEADER_RESPONSES, MAX_HEADERS_PER_RESPONSE, MA
 use crate::message::SyncRequest;
 use crate::scoring::Misbehaviour;
 use crate::sync::Outstanding;
-use crate::worker::{self, ChainEvent, Job};
-use crate::{Blame, ChainStatus, Rejection};
+use crate::worker::{self, ChainEvent, HeadersReply, Job};
+use crate::{Blame, HeadersNext};
 use bitcoin::BlockHash;
 use libp2p::PeerId;
 use tracing::debug;
@@ -81,20 +81,21 @@ impl Service {
         let _ = self.worker.sync.send(Job::Headers { peer, headers });
     }
 
-    pub(super) fn on_headers_done(
-        &mut self,
-        peer: PeerId,
-        received: usize,
-        last: Option<BlockHash>,
-        result: Result<usize, Rejection>,
-        status: ChainStatus,
-        locator: Vec<BlockHash>,
-    ) {
+    pub(super) fn on_headers_done(&mut self, reply: HeadersReply) {
+        let HeadersReply {
+            peer,
+            received,
+            full,
+            last,
+            result,
+            status,
+            locator,
+        } = reply;
         self.sync.local = status;
         let syncing_from_peer = self.sync.header_peer == Some(peer);
         match result {
-            Ok(added) => {
-                debug!(%peer, received, added, height = self.sync.local.header_height, "headers accepted");
+            Ok(outcome) => {
+                debug!(%peer, received, added = outcome.added, checked = outcome.checked, height = self.sync.local.header_height, "headers taken in");
                 let header_height = self.sync.local.header_height;
                 let claimed = match self.peers.get_mut(&peer) {
                     Some(entry) => {
@@ -105,30 +106,35 @@ impl Service {
                     }
                     None => None,
                 };
-                // A peer whose answers add nothing is not followed further, whatever
-                // it claims: a claim is not a fact.
-                self.sync.fruitless_headers = match added {
+                // A peer whose answers bring nothing, or whose chain proves too little
+                // work, is not followed further, whatever it claims: a claim is not a
+                // fact.
+                self.sync.fruitless_headers = match outcome.checked {
                     0 => self.sync.fruitless_headers + 1,
                     _ => 0,
                 };
-                let fruitless = self.sync.fruitless_headers >= MAX_FRUITLESS_HEADER_RESPONSES;
-                if fruitless {
+                let given_up = outcome.next == HeadersNext::Done
+                    || self.sync.fruitless_headers >= MAX_FRUITLESS_HEADER_RESPONSES;
+                if given_up {
                     if let Some(entry) = self.peers.get_mut(&peer) {
                         entry.exhausted_work = entry.status.as_ref().map(|s| s.best_work);
                     }
                 }
-                let more = !fruitless
-                    && (received >= MAX_HEADERS_PER_RESPONSE
-                        || claimed.is_some_and(|work| work > self.sync.local.header_work));
-                if syncing_from_peer && more {
-                    // Continue from what it sent, so a fork lighter than our best header
-                    // is still followed to its end.
-                    let mut next = Vec::with_capacity(locator.len() + 1);
-                    next.extend(last);
-                    next.extend(locator);
-                    self.request_headers(peer, next);
-                } else if syncing_from_peer {
-                    self.sync.header_peer = None;
+                let next = match outcome.next {
+                    _ if given_up || !syncing_from_peer => None,
+                    HeadersNext::Restart(locator) => Some(locator),
+                    HeadersNext::Continue | HeadersNext::Done => {
+                        let more =
+                            full || claimed.is_some_and(|work| work > self.sync.local.header_work);
+                        // Continue from what it sent, so a fork lighter than our best
+                        // header is still followed to its end.
+                        more.then(|| last.into_iter().chain(locator).collect())
+                    }
+                };
+                match next {
+                    Some(locator) => self.request_headers(peer, locator),
+                    None if syncing_from_peer => self.sync.header_peer = None,
+                    None => {}
                 }
                 self.request_missing();
             }

@@ -210,14 +210,7 @@ impl Service {
 
     fn on_chain_event(&mut self, event: ChainEvent) {
         match event {
-            ChainEvent::HeadersDone {
-                peer,
-                received,
-                last,
-                result,
-                status,
-                locator,
-            } => self.on_headers_done(peer, received, last, result, status, locator),
+            ChainEvent::HeadersDone(reply) => self.on_headers_done(reply),
             ChainEvent::BlockDone {
                 origin,
                 hash,

@@ -14,7 +14,10 @@ use bitcoin::{
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use venture_network::{Blame, Block, BlockVerdict, ChainAccess, ChainStatus, Header, Rejection};
+use venture_network::{
+    Blame, Block, BlockVerdict, ChainAccess, ChainStatus, Header, HeadersNext, HeadersOutcome,
+    PeerId, Rejection,
+};
 
 pub const BAD_NONCE: u32 = 0xdead_beef;
 
@@ -360,7 +363,14 @@ impl ChainAccess for MemChain {
         bytes
     }
 
-    fn submit_headers(&self, headers: Vec<Header>) -> Result<usize, Rejection> {
+    /// Stores every connecting header: the work threshold and pre-sync are the
+    /// chain's, tested in `venture-chain` and end to end.
+    fn submit_headers(
+        &self,
+        _peer: PeerId,
+        headers: Vec<Header>,
+        _full: bool,
+    ) -> Result<HeadersOutcome, Rejection> {
         let mut state = self.lock();
         let mut added = 0;
         for header in headers {
@@ -368,7 +378,11 @@ impl ChainAccess for MemChain {
                 added += 1;
             }
         }
-        Ok(added)
+        Ok(HeadersOutcome {
+            added,
+            checked: added,
+            next: HeadersNext::Continue,
+        })
     }
 
     /// Keeps every valid block, asked for or not: the node's rule for unrequested
@@ -474,8 +488,13 @@ impl ChainAccess for HostileChain {
             Lie::InflatedClaims | Lie::Frozen(_) => Some(bytes),
         }
     }
-    fn submit_headers(&self, headers: Vec<Header>) -> Result<usize, Rejection> {
-        self.inner.submit_headers(headers)
+    fn submit_headers(
+        &self,
+        peer: PeerId,
+        headers: Vec<Header>,
+        full: bool,
+    ) -> Result<HeadersOutcome, Rejection> {
+        self.inner.submit_headers(peer, headers, full)
     }
     fn submit_block(&self, block: Block, requested: bool) -> BlockVerdict {
         self.inner.submit_block(block, requested)
