@@ -6,7 +6,7 @@ use bitcoin::Transaction;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tracing::warn;
 use venture_chain::{Chain, ChainError, PeerHeaderSync, ProcessOutcome, Reject};
-use venture_mempool::SharedMempool;
+use venture_mempool::{PeerTag, Relayed, SharedMempool};
 use venture_network::{
     Blame, BlockVerdict, ChainAccess, ChainStatus, HeadersNext, HeadersOutcome, PeerId, Rejection,
     TxVerdict,
@@ -151,7 +151,7 @@ impl ChainAccess for ChainAdapter {
         self.lock().set_initial_download(value);
     }
 
-    fn submit_transaction(&self, tx: Transaction) -> TxVerdict {
+    fn submit_transaction(&self, from: PeerId, tx: Transaction) -> TxVerdict {
         let mut chain = self.lock();
         if chain.is_initial_download() {
             return TxVerdict::Ignored;
@@ -162,12 +162,25 @@ impl ChainAccess for ChainAdapter {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         pool.sync_with(&mut chain);
         let now = u64::try_from(chain.clock().now()).unwrap_or(0);
-        match pool.accept(tx, &chain, now) {
-            Ok(_) => TxVerdict::Accepted,
+        match pool.accept_relayed(tx, &chain, now, peer_tag(&from)) {
+            Ok(Relayed::Accepted(_)) => TxVerdict::Accepted,
+            Ok(Relayed::Orphan) => TxVerdict::Ignored,
+            Ok(Relayed::OrphanFlood) => TxVerdict::Rejected(Rejection::new(
+                "too many transactions with unknown inputs",
+                Blame::Sender,
+            )),
             Err(e) if e.kind.blames_sender() => {
                 TxVerdict::Rejected(Rejection::new(e.to_string(), Blame::Sender))
             }
             Err(_) => TxVerdict::Ignored,
         }
     }
+}
+
+/// A peer's id as the mempool's orphanage tells peers apart.
+fn peer_tag(peer: &PeerId) -> PeerTag {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    peer.hash(&mut hasher);
+    hasher.finish()
 }

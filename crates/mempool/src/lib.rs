@@ -5,9 +5,11 @@
 //! policy (standard outputs, dust, minimum relay fee), kept in fee-rate order within a
 //! size limit, handed to block templates best fee rate first, dropped when a block
 //! confirms or conflicts with them, and taken back when a reorganisation disconnects
-//! their block. Conflicting spends are refused (no replacement by fee).
+//! their block. Conflicting spends are refused (no replacement by fee). Relayed
+//! transactions whose parents are unknown wait in a bounded orphanage.
 
 mod error;
+pub mod orphans;
 mod policy;
 mod pool;
 mod reorg;
@@ -17,6 +19,7 @@ mod select;
 mod test_chain;
 
 pub use error::{MempoolError, Policy, TxReject};
+pub use orphans::PeerTag;
 pub use policy::{dust_threshold, MempoolConfig, MAX_STANDARD_TX_WEIGHT};
-pub use pool::{Accepted, Mempool, MempoolEntry, MempoolInfo, SharedMempool};
+pub use pool::{Accepted, Mempool, MempoolEntry, MempoolInfo, Relayed, SharedMempool};
 pub use select::Selection;

@@ -1,5 +1,6 @@
 //! The pool: admission, limits, and keeping up with the chain.
 
+use crate::orphans::{Kept, Orphanage, PeerTag};
 use crate::policy::{check_standard, MAX_STANDARD_TX_SIGOPS_COST};
 use crate::{MempoolConfig, MempoolError, Policy, TxReject};
 use bitcoin::{Amount, OutPoint, Transaction, TxOut, Txid};
@@ -117,10 +118,24 @@ pub(crate) struct Inputs {
     pub(crate) parents: Vec<Txid>,
 }
 
+/// What became of a transaction a peer relayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relayed {
+    /// Admitted, with the orphans it let in after it (txids, in order).
+    Accepted(Vec<Txid>),
+    /// Its inputs are unknown: kept a while as an orphan, or dropped if too heavy.
+    Orphan,
+    /// Its inputs are unknown and its sender already has its quota of orphans here:
+    /// a flood.
+    OrphanFlood,
+}
+
 /// The transaction pool.
 #[derive(Debug)]
 pub struct Mempool {
     config: MempoolConfig,
+    /// Relayed transactions waiting for their parents.
+    orphans: Orphanage,
     entries: HashMap<Txid, MempoolEntry>,
     /// Which pool transaction spends each outpoint.
     spent_by: HashMap<OutPoint, Txid>,
@@ -135,6 +150,7 @@ impl Mempool {
     pub fn new(config: MempoolConfig) -> Mempool {
         Mempool {
             config,
+            orphans: Orphanage::default(),
             entries: HashMap::new(),
             spent_by: HashMap::new(),
             by_fee_rate: BTreeSet::new(),
@@ -198,6 +214,44 @@ impl Mempool {
             min_fee_rate,
             min_relay_fee_rate: self.config.min_relay_sat_per_kvb,
         }
+    }
+
+    /// Orphan transactions held, waiting for their parents.
+    pub fn orphan_count(&self) -> usize {
+        self.orphans.len()
+    }
+
+    /// Admits a transaction `from` a peer: as [`Mempool::accept`], but one whose inputs
+    /// are unknown is kept as an orphan (within the orphanage's bounds) and tried again
+    /// when a parent is admitted.
+    pub fn accept_relayed(
+        &mut self,
+        tx: Transaction,
+        chain: &Chain,
+        now: u64,
+        from: PeerTag,
+    ) -> Result<Relayed, MempoolError> {
+        let accepted = match self.accept(tx.clone(), chain, now) {
+            Ok(accepted) => accepted,
+            Err(e) if e.is_missing_inputs() => {
+                return Ok(match self.orphans.add(tx, from) {
+                    Kept::Yes | Kept::No => Relayed::Orphan,
+                    Kept::OverQuota => Relayed::OrphanFlood,
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let mut admitted = vec![accepted.txid];
+        let mut parents = vec![accepted.txid];
+        while let Some(parent) = parents.pop() {
+            for (child, _) in self.orphans.take_children(&parent) {
+                if let Ok(child) = self.accept((*child).clone(), chain, now) {
+                    admitted.push(child.txid);
+                    parents.push(child.txid);
+                }
+            }
+        }
+        Ok(Relayed::Accepted(admitted))
     }
 
     /// Checks `tx` against the chain and the pool without adding it

@@ -153,10 +153,10 @@ pub trait ChainAccess: Send + Sync + 'static {
     /// Tells the chain whether the node is catching up with the network.
     fn set_initial_download(&self, value: bool);
 
-    /// Offers a gossiped transaction to the mempool. Nodes without a mempool ignore
-    /// transactions, so they are neither relayed nor held against the sender.
-    fn submit_transaction(&self, tx: bitcoin::Transaction) -> TxVerdict {
-        let _ = tx;
+    /// Offers a transaction gossiped by `from` to the mempool. Nodes without a mempool
+    /// ignore transactions, so they are neither relayed nor held against the sender.
+    fn submit_transaction(&self, from: PeerId, tx: bitcoin::Transaction) -> TxVerdict {
+        let _ = (from, tx);
         TxVerdict::Ignored
     }
 }

@@ -209,7 +209,7 @@ fn execute(chain: &dyn ChainAccess, job: Job) -> Option<ChainEvent> {
         } => {
             let verdict = encode::deserialize::<bitcoin::Transaction>(&bytes)
                 .ok()
-                .map(|tx| chain.submit_transaction(tx));
+                .map(|tx| chain.submit_transaction(crate::PeerId::from_libp2p(source), tx));
             Some(ChainEvent::TxDone {
                 message_id,
                 source,
