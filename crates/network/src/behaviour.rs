@@ -32,7 +32,7 @@ fn stream_protocol(name: String) -> Result<StreamProtocol, NetworkError> {
 /// Message ids are the SHA-256 of the payload: the same block published twice (by us
 /// or anyone) is a duplicate, while a mangled copy of a block cannot shadow the real
 /// one, as an id made from the header alone would let it.
-fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
+pub fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
     gossipsub::MessageId::from(sha256::Hash::hash(&message.data).to_byte_array().to_vec())
 }
 

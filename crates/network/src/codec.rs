@@ -10,8 +10,9 @@ use futures::prelude::*;
 use libp2p::StreamProtocol;
 use std::io;
 
+/// The sync protocol's codec; `max_response_bytes` caps what it reads as a response.
 #[derive(Debug, Clone)]
-pub(crate) struct SyncCodec {
+pub struct SyncCodec {
     pub max_response_bytes: usize,
 }
 

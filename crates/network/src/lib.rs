@@ -32,6 +32,15 @@ mod transport;
 mod types;
 mod worker;
 
+/// The wire types, for tools and tests that speak the protocols without running a
+/// node (a scripted peer, a fuzzer): the sync messages and their codec, and the
+/// gossip message id.
+pub mod wire {
+    pub use crate::behaviour::message_id as gossip_message_id;
+    pub use crate::codec::SyncCodec;
+    pub use crate::message::{DecodeError, StatusMessage, SyncRequest, SyncResponse};
+}
+
 pub use chain::{
     Blame, BlockVerdict, ChainAccess, ChainStatus, HeadersNext, HeadersOutcome, Rejection,
     TxVerdict,

@@ -17,7 +17,7 @@ const TAG_BLOCKS: u8 = 2;
 
 /// A node's chain summary, exchanged on connect and periodically.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct StatusMessage {
+pub struct StatusMessage {
     pub genesis: BlockHash,
     pub best_hash: BlockHash,
     pub best_height: u32,
@@ -26,7 +26,7 @@ pub(crate) struct StatusMessage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum SyncRequest {
+pub enum SyncRequest {
     /// "Here is my status; what is yours?"
     Status(StatusMessage),
     /// Headers after the first locator hash on the responder's active chain.
@@ -36,7 +36,7 @@ pub(crate) enum SyncRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum SyncResponse {
+pub enum SyncResponse {
     Status(StatusMessage),
     Headers(Vec<Header>),
     Blocks(Vec<Vec<u8>>),
@@ -44,7 +44,7 @@ pub(crate) enum SyncResponse {
 
 /// Why a payload does not decode.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct DecodeError(pub String);
+pub struct DecodeError(pub String);
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
