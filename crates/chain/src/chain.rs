@@ -18,7 +18,7 @@ use venture_chainspec::ChainParams;
 use venture_difficulty::BlockKind;
 use venture_pow::{Target, Work};
 use venture_primitives::{Block, Header};
-use venture_store::{BlockStatus, Coin, Store};
+use venture_store::{BlockStatus, Coin, HeaderRecord, Store};
 
 /// The best block, as published to subscribers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,6 +317,13 @@ impl Chain {
                 self.index.take_sequence(),
             );
             batch.put_index(&hash, &entry.to_record());
+            batch.put_header(
+                &hash,
+                &HeaderRecord {
+                    header: header.clone(),
+                    tx_count: 0,
+                },
+            );
             self.index.insert(entry);
             added += 1;
         }

@@ -8,7 +8,7 @@ use tracing::info;
 use venture_difficulty::{BlockKind, NextBlock};
 use venture_pow::Target;
 use venture_primitives::Header;
-use venture_store::{BlockStatus, SettlementRecord};
+use venture_store::{BlockStatus, HeaderRecord, SettlementRecord};
 
 impl Chain {
     /// Statistics and a digest of the whole UTXO set.
@@ -73,17 +73,35 @@ impl Chain {
         Ok(headers)
     }
 
-    /// The full header (with AuxPoW) of a stored block.
+    /// The full header (with AuxPoW) of a known block, from its header record: no
+    /// block is read.
     pub fn header(&self, hash: &BlockHash) -> Result<Option<Header>, ChainError> {
+        Ok(self.header_record(hash)?.map(|record| record.header))
+    }
+
+    /// A known block's header record: its full header and transaction count (zero if
+    /// only the header is here). Databases written before header records existed fall
+    /// back to the block's own bytes.
+    pub fn header_record(&self, hash: &BlockHash) -> Result<Option<HeaderRecord>, ChainError> {
+        if let Some(record) = self.store.header(hash)? {
+            return Ok(Some(record));
+        }
         let Some(bytes) = self.store.block_bytes(hash)? else {
             return Ok(None);
         };
-        // A stored block starts with its header: decode just that prefix.
-        bitcoin::consensus::encode::deserialize_partial::<Header>(&bytes)
-            .map(|(header, _)| Some(header))
-            .map_err(|e| {
-                ChainError::Inconsistent(format!("stored block {hash} does not decode: {e}"))
-            })
+        // A stored block starts with its header, then its transaction count.
+        let corrupt = |e: bitcoin::consensus::encode::Error| {
+            ChainError::Inconsistent(format!("stored block {hash} does not decode: {e}"))
+        };
+        let (header, used) =
+            bitcoin::consensus::encode::deserialize_partial::<Header>(&bytes).map_err(corrupt)?;
+        let (count, _) =
+            bitcoin::consensus::encode::deserialize_partial::<bitcoin::VarInt>(&bytes[used..])
+                .map_err(corrupt)?;
+        Ok(Some(HeaderRecord {
+            header,
+            tx_count: u32::try_from(count.0).unwrap_or(u32::MAX),
+        }))
     }
 
     /// Blocks of the best header chain whose data is missing, lowest first, at most

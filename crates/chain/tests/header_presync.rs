@@ -1,6 +1,7 @@
 //! Headers a peer sends are stored only once they prove enough work: a chain ending
 //! below the threshold leaves nothing behind, a long honest chain is pre-synced and
 //! then stored, and a peer that swaps its headers between the two passes is caught.
+//! Stored headers keep their own record, served without reading blocks.
 
 mod common;
 
@@ -157,5 +158,47 @@ fn the_threshold_is_the_spec_minimum_or_near_the_tip() {
     assert_eq!(
         chain.anti_dos_work_threshold(),
         Work(per_block.0 * venture_pow::U256::from(201 - 144))
+    );
+}
+
+/// A header taken in ahead of its block keeps its AuxPoW and is served from its own
+/// record; the block's arrival adds its transaction count.
+#[test]
+fn header_records_carry_the_auxpow_and_need_no_block() {
+    let params = dev_params();
+    let (_source_dir, mut source) = fresh(&params);
+    let mut block = block_on_tip(&source, &payout(1), Vec::new());
+    let version = venture_chainspec::block_version(params.spec.consensus.chain_id, true);
+    block.header.pure.version = bitcoin::block::Version::from_consensus(version);
+    if let Some(root) = block.compute_merkle_root() {
+        block.header.pure.merkle_root = root;
+    }
+    attach_auxpow(&mut block, &params);
+    assert!(block.header.auxpow.is_some());
+    source.process_block(block.clone(), false).unwrap();
+    let hash = block.block_hash();
+
+    let (_dir, mut chain) = fresh(&params);
+    assert_eq!(
+        chain
+            .process_headers(std::slice::from_ref(&block.header))
+            .unwrap(),
+        1
+    );
+    let record = chain.header_record(&hash).unwrap().unwrap();
+    assert_eq!(
+        record.header, block.header,
+        "the AuxPoW is kept with the header"
+    );
+    assert_eq!(record.tx_count, 0);
+    assert!(chain.block(&hash).unwrap().is_none());
+
+    chain.process_block(block.clone(), false).unwrap();
+    assert_eq!(chain.header_record(&hash).unwrap().unwrap().tx_count, 1);
+    assert_eq!(
+        chain
+            .headers_after(&[chain.params().genesis_hash], 10)
+            .unwrap(),
+        vec![block.header]
     );
 }

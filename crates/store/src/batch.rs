@@ -1,7 +1,7 @@
 //! A set of changes applied atomically by [`crate::Store::write`].
 
 use crate::schema::*;
-use crate::{BlockIndexRecord, BlockUndo, Coin, Store};
+use crate::{BlockIndexRecord, BlockUndo, Coin, HeaderRecord, Store};
 use bitcoin::consensus::encode;
 use bitcoin::hashes::Hash;
 use bitcoin::{BlockHash, OutPoint};
@@ -57,8 +57,19 @@ impl<'a> StoreBatch<'a> {
         );
     }
 
+    /// Stores a block and its header record (with its transaction count).
     pub fn put_block(&mut self, hash: &BlockHash, block: &Block) {
         self.put(CF_BLOCKS, hash.as_byte_array(), &encode::serialize(block));
+        let record = HeaderRecord {
+            header: block.header.clone(),
+            tx_count: u32::try_from(block.txdata.len()).unwrap_or(u32::MAX),
+        };
+        self.put_header(hash, &record);
+    }
+
+    /// Stores the header record of a block whose data may not be here.
+    pub fn put_header(&mut self, hash: &BlockHash, record: &HeaderRecord) {
+        self.put(CF_HEADERS, hash.as_byte_array(), &encode::serialize(record));
     }
 
     pub fn put_undo(&mut self, hash: &BlockHash, undo: &BlockUndo) {

@@ -13,5 +13,5 @@ mod store;
 
 pub use batch::StoreBatch;
 pub use error::StoreError;
-pub use records::{BlockIndexRecord, BlockStatus, BlockUndo, Coin, SettlementRecord};
+pub use records::{BlockIndexRecord, BlockStatus, BlockUndo, Coin, HeaderRecord, SettlementRecord};
 pub use store::{Store, StoreStats};

@@ -32,6 +32,33 @@ impl BlockStatus {
     }
 }
 
+/// A header as peers and RPC callers ask for it (AuxPoW included), with its block's
+/// transaction count once the block is stored: served without reading the block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderRecord {
+    pub header: venture_primitives::Header,
+    /// Transactions in the block; zero while only the header is known (as Core's
+    /// `nTx`).
+    pub tx_count: u32,
+}
+
+impl Encodable for HeaderRecord {
+    fn consensus_encode<W: io::Write + ?Sized>(&self, w: &mut W) -> Result<usize, io::Error> {
+        let mut len = self.header.consensus_encode(w)?;
+        len += self.tx_count.consensus_encode(w)?;
+        Ok(len)
+    }
+}
+
+impl Decodable for HeaderRecord {
+    fn consensus_decode<R: io::Read + ?Sized>(r: &mut R) -> Result<Self, encode::Error> {
+        Ok(HeaderRecord {
+            header: Decodable::consensus_decode(r)?,
+            tx_count: Decodable::consensus_decode(r)?,
+        })
+    }
+}
+
 /// What the node remembers about every block header it accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockIndexRecord {

@@ -5,6 +5,7 @@
 //! | `meta` | [`META_SPEC_HASH`], [`META_TIP`], [`META_SCHEMA`] | spec hash, best block hash, schema version |
 //! | `block_index` | block hash (32) | [`crate::BlockIndexRecord`] |
 //! | `blocks` | block hash (32) | consensus-encoded block |
+//! | `headers` | block hash (32) | [`crate::HeaderRecord`]: the full header (AuxPoW included) and the block's transaction count |
 //! | `undo` | block hash (32) | [`crate::BlockUndo`] |
 //! | `active_chain` | height (u32 big-endian) | block hash of the active chain |
 //! | `utxo` | txid (32) ‖ vout (u32 big-endian) | [`crate::Coin`] |
@@ -15,6 +16,7 @@
 pub const CF_META: &str = "meta";
 pub const CF_BLOCK_INDEX: &str = "block_index";
 pub const CF_BLOCKS: &str = "blocks";
+pub const CF_HEADERS: &str = "headers";
 pub const CF_UNDO: &str = "undo";
 pub const CF_ACTIVE_CHAIN: &str = "active_chain";
 pub const CF_UTXO: &str = "utxo";
@@ -27,6 +29,7 @@ pub const COLUMN_FAMILIES: &[&str] = &[
     CF_META,
     CF_BLOCK_INDEX,
     CF_BLOCKS,
+    CF_HEADERS,
     CF_UNDO,
     CF_ACTIVE_CHAIN,
     CF_UTXO,

@@ -1,7 +1,7 @@
 //! Opening the database and typed reads.
 
 use crate::schema::*;
-use crate::{BlockIndexRecord, BlockUndo, Coin, StoreBatch, StoreError};
+use crate::{BlockIndexRecord, BlockUndo, Coin, HeaderRecord, StoreBatch, StoreError};
 use bitcoin::consensus::{encode, Decodable};
 use bitcoin::hashes::Hash;
 use bitcoin::{BlockHash, OutPoint};
@@ -149,6 +149,12 @@ impl Store {
     }
 
     /// The block's consensus encoding as stored (for serving it without re-encoding).
+    /// A block's header record (header with AuxPoW, transaction count), without
+    /// reading the block.
+    pub fn header(&self, hash: &BlockHash) -> Result<Option<HeaderRecord>, StoreError> {
+        self.get_decoded(CF_HEADERS, hash.as_byte_array())
+    }
+
     pub fn block_bytes(&self, hash: &BlockHash) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.db.get_cf(self.cf(CF_BLOCKS)?, hash.as_byte_array())?)
     }

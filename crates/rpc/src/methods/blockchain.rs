@@ -60,14 +60,18 @@ pub fn register(methods: &mut Methods) {
             let verbose = params.optional::<bool>(1, "verbose")?.unwrap_or(true);
             ctx.with_chain(move |chain| {
                 let entry = find_entry(chain, &hash)?;
+                // The header record, not the block: a header costs a small read.
+                let record = chain.header_record(&hash)?;
                 if !verbose {
-                    let header = match chain.block(&hash)? {
-                        Some(block) => encode::serialize(&block.header),
+                    let header = match &record {
+                        Some(record) => encode::serialize(&record.header),
                         None => encode::serialize(&entry.header),
                     };
                     return Ok(json!(hex::encode(header)));
                 }
-                let tx_count = chain.block(&hash)?.map(|b| b.txdata.len());
+                let tx_count = record
+                    .filter(|_| entry.status.has(BlockStatus::HAVE_DATA))
+                    .map(|r| r.tx_count as usize);
                 Ok(header_json(chain, &entry, tx_count))
             })
             .await
