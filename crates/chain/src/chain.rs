@@ -10,6 +10,7 @@ use crate::Reject;
 use crate::{BlockError, ChainError, ChainEvents, Clock};
 use bitcoin::hashes::Hash;
 use bitcoin::{Amount, BlockHash, OutPoint};
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -75,7 +76,16 @@ pub struct Chain {
     pub(crate) tx_index: bool,
     /// The venture credits of the active tip's epoch.
     pub(crate) ledger: VentureLedger,
+    /// Headers taken in ahead of their blocks, oldest first: the candidates for
+    /// eviction when side branches grow past [`MAX_SIDE_HEADERS`].
+    pub(crate) header_arrivals: VecDeque<BlockHash>,
 }
+
+/// Most headers taken in ahead of their blocks that the node keeps track of; beyond
+/// it, the oldest that lie off the best header chain are forgotten, with their
+/// descendants. Near-tip forks pass the anti-DoS work threshold, and at a launch's
+/// difficulty each costs its sender little: memory must not grow with them.
+pub const MAX_SIDE_HEADERS: usize = 10_000;
 
 impl std::fmt::Debug for Chain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -121,6 +131,7 @@ impl Chain {
             events: EventQueue::default(),
             tx_index: false,
             ledger: VentureLedger::default(),
+            header_arrivals: VecDeque::new(),
         };
         if let Some(tip) = chain.index.tip() {
             chain
@@ -325,12 +336,63 @@ impl Chain {
                 },
             );
             self.index.insert(entry);
+            self.header_arrivals.push_back(hash);
             added += 1;
         }
         // The headers accepted before a bad one are kept: each was valid on its own.
         self.store.write(batch)?;
+        self.forget_side_headers()?;
         result?;
         Ok(added)
+    }
+
+    /// Forgets the oldest header-only side branches while more than
+    /// [`MAX_SIDE_HEADERS`] arrivals are tracked. An arrival that now has its block, or
+    /// lies on the best header chain, stops being tracked; a branch holding any block
+    /// data is kept.
+    fn forget_side_headers(&mut self) -> Result<(), ChainError> {
+        if self.header_arrivals.len() <= MAX_SIDE_HEADERS {
+            return Ok(());
+        }
+        let best = self.index.best_header().map(|e| e.hash);
+        let mut batch = self.store.batch();
+        let mut forgotten = 0;
+        while self.header_arrivals.len() > MAX_SIDE_HEADERS {
+            let Some(hash) = self.header_arrivals.pop_front() else {
+                break;
+            };
+            let Some(entry) = self.index.get(&hash) else {
+                continue;
+            };
+            let on_best = best.is_some_and(|b| self.index.is_ancestor_or_self(&hash, &b));
+            if on_best || self.index.is_active(entry) || self.branch_has_data(&hash) {
+                continue;
+            }
+            for gone in self.index.remove_branch(&hash) {
+                batch.delete_header_only(&gone);
+                forgotten += 1;
+            }
+        }
+        self.store.write(batch)?;
+        if forgotten > 0 {
+            debug!(forgotten, "side-branch headers forgotten");
+        }
+        Ok(())
+    }
+
+    fn branch_has_data(&self, hash: &BlockHash) -> bool {
+        let mut queue = vec![*hash];
+        while let Some(current) = queue.pop() {
+            if self
+                .index
+                .get(&current)
+                .is_some_and(|e| e.status.has(BlockStatus::HAVE_DATA))
+            {
+                return true;
+            }
+            queue.extend_from_slice(self.index.children(&current));
+        }
+        false
     }
 
     /// A block whose header we hold broke a rule for good: its hash (and every

@@ -164,6 +164,36 @@ impl BlockIndex {
         seq
     }
 
+    /// Removes `hash` and all its descendants, returning their hashes. For branches
+    /// that hold no block data and no part of the active chain.
+    pub(crate) fn remove_branch(&mut self, hash: &BlockHash) -> Vec<BlockHash> {
+        let Some(entry) = self.entries.get(hash) else {
+            return Vec::new();
+        };
+        if let Some(siblings) = self.children.get_mut(&entry.prev()) {
+            siblings.retain(|child| child != hash);
+        }
+        let mut removed = Vec::new();
+        let mut queue = vec![*hash];
+        while let Some(current) = queue.pop() {
+            if self.entries.remove(&current).is_some() {
+                removed.push(current);
+            }
+            self.candidates.remove(&current);
+            queue.extend(self.children.remove(&current).unwrap_or_default());
+        }
+        removed
+    }
+
+    /// Whether `hash` is `of` or one of its ancestors.
+    pub fn is_ancestor_or_self(&self, hash: &BlockHash, of: &BlockHash) -> bool {
+        let Some(entry) = self.entries.get(hash) else {
+            return false;
+        };
+        self.ancestor(of, entry.height)
+            .is_some_and(|ancestor| ancestor.hash == *hash)
+    }
+
     pub fn children(&self, hash: &BlockHash) -> &[BlockHash] {
         self.children.get(hash).map(Vec::as_slice).unwrap_or(&[])
     }

@@ -28,7 +28,7 @@ mod utxo_stats;
 pub mod venture;
 mod witness;
 
-pub use chain::{BlockContext, Chain, ProcessOutcome, TipInfo};
+pub use chain::{BlockContext, Chain, ProcessOutcome, TipInfo, MAX_SIDE_HEADERS};
 pub use checks::check_transaction;
 pub use clock::Clock;
 pub use contextual::is_final;

@@ -109,3 +109,56 @@ fn a_relayed_block_that_adds_work_is_stored_and_connected() {
     );
     assert!(stored(&a, &next[0]));
 }
+
+/// A script unique to `n`, for blocks that must all differ.
+fn numbered_payout(n: u32) -> bitcoin::ScriptBuf {
+    let mut program = [0x5au8; 20];
+    program[..4].copy_from_slice(&n.to_le_bytes());
+    bitcoin::ScriptBuf::from_bytes([&[0x00, 0x14][..], &program[..]].concat())
+}
+
+#[test]
+fn side_branch_headers_beyond_the_bound_are_forgotten_and_the_best_chain_kept() {
+    let (dir, mut chain) = new_chain();
+    mine_blocks(&mut chain, 3, 1);
+    let extra = 50;
+    let siblings: Vec<_> = (0..(venture_chain::MAX_SIDE_HEADERS + extra) as u32)
+        .map(|n| {
+            let mut block = block_on_tip(&chain, &numbered_payout(n), Vec::new());
+            seal(&mut block, chain.params());
+            block.header
+        })
+        .collect();
+    for batch in siblings.chunks(2_000) {
+        chain.process_headers(batch).unwrap();
+    }
+    let best = chain.index().best_header().unwrap().hash;
+    assert_eq!(
+        best,
+        siblings[0].block_hash(),
+        "the first of equal work stays best"
+    );
+    // The genesis and three blocks, the bound, and the best header's arrival, which
+    // stops being tracked rather than being forgotten.
+    assert_eq!(chain.index().len(), 4 + venture_chain::MAX_SIDE_HEADERS + 1);
+    assert!(chain.index().contains(&best));
+    assert!(chain.header(&best).unwrap().is_some());
+    let forgotten = siblings[1].block_hash();
+    assert!(!chain.index().contains(&forgotten));
+    assert!(
+        chain.header(&forgotten).unwrap().is_none(),
+        "its record is gone too"
+    );
+    assert!(chain
+        .index()
+        .contains(&siblings.last().unwrap().block_hash()));
+
+    // What is kept on disk is what is in memory.
+    let params = chain.params().clone();
+    drop(chain);
+    let reopened = open(&params, dir.path());
+    assert_eq!(
+        reopened.index().len(),
+        4 + venture_chain::MAX_SIDE_HEADERS + 1
+    );
+}

@@ -67,6 +67,12 @@ impl<'a> StoreBatch<'a> {
         self.put_header(hash, &record);
     }
 
+    /// Forgets a header whose block was never stored: its index entry and record.
+    pub fn delete_header_only(&mut self, hash: &BlockHash) {
+        self.delete(CF_BLOCK_INDEX, hash.as_byte_array());
+        self.delete(CF_HEADERS, hash.as_byte_array());
+    }
+
     /// Stores the header record of a block whose data may not be here.
     pub fn put_header(&mut self, hash: &BlockHash, record: &HeaderRecord) {
         self.put(CF_HEADERS, hash.as_byte_array(), &encode::serialize(record));
