@@ -16,6 +16,7 @@ use common::blocks::{coinbase_with_script, solve, Template};
 use common::Node;
 use serde_json::json;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use venture_attacker::{Answer, Attacker, Topic};
@@ -291,4 +292,212 @@ fn a_flood_of_transactions_with_unknown_inputs_gets_the_sender_banned() {
         honest.rpc("getbestblockhash", json!([])) == json!(mined[0])
     });
     assert_eq!(victim.rpc("getmempoolinfo", json!([]))["size"], json!(0));
+}
+
+/// `count` requests for every header from genesis, all sent at once.
+async fn header_requests(attacker: &Attacker, genesis: BlockHash, count: usize) -> usize {
+    let requests = (0..count).map(|_| {
+        attacker.request(SyncRequest::GetHeaders {
+            locator: vec![genesis],
+            max: 2_000,
+        })
+    });
+    let answers = futures::future::join_all(requests).await;
+    answers.iter().filter(|a| a.is_ok()).count()
+}
+
+/// Latencies of `getblockcount` calls made one after another until `done` says stop.
+fn rpc_latencies(node: &Node, mut done: impl FnMut() -> bool) -> Vec<Duration> {
+    let mut latencies = Vec::new();
+    while !done() {
+        let start = Instant::now();
+        node.rpc("getblockcount", json!([]));
+        latencies.push(start.elapsed());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    latencies
+}
+
+fn percentile(latencies: &mut [Duration], p: f64) -> Duration {
+    latencies.sort();
+    let index = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
+    latencies.get(index).copied().unwrap_or_default()
+}
+
+/// Header requests beyond what any honest node has open at once: RPC keeps answering
+/// throughout, and the flooder is banned.
+#[test]
+fn a_getheaders_flood_gets_the_sender_banned_while_rpc_answers() {
+    let victim = Node::start(&["--chain", "dev"]);
+    victim.generate(2_100);
+    let genesis = genesis(&victim);
+    let runtime = runtime();
+    let attacker = runtime
+        .block_on(Attacker::connect(
+            genesis,
+            &victim.p2p_addr(),
+            boundless_claims(genesis),
+        ))
+        .unwrap();
+    let banned = AtomicBool::new(false);
+    let mut latencies = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for _ in 0..40 {
+                let answered = runtime.block_on(header_requests(&attacker, genesis, 64));
+                if answered == 0 && !runtime.block_on(attacker.is_connected()) {
+                    break;
+                }
+            }
+            banned.store(true, Ordering::Relaxed);
+        });
+        rpc_latencies(&victim, || banned.load(Ordering::Relaxed))
+    });
+    assert!(is_banned(&victim, attacker.peer_id()));
+    eprintln!(
+        "getblockcount during the flood: {} calls, p50 {:?}, p99 {:?}",
+        latencies.len(),
+        percentile(&mut latencies, 0.5),
+        percentile(&mut latencies, 0.99)
+    );
+    assert_eq!(victim.height(), 2_100);
+}
+
+/// What one phase of the measurement saw on the victim.
+struct Observed {
+    rpc_p50: Duration,
+    rpc_p99: Duration,
+    worst_tip_lag: u64,
+    rss_kb: u64,
+    disk_growth: u64,
+}
+
+/// Runs `attack` for `seconds` while the victim mines a block every half second:
+/// measures the victim's RPC latency, how far its honest peer falls behind, the
+/// victim's memory and the growth of its data directory.
+fn observe(
+    victim: &Node,
+    honest: &Node,
+    seconds: u64,
+    attack: impl FnOnce(&AtomicBool) + Send,
+) -> Observed {
+    let stop = AtomicBool::new(false);
+    let disk_before = disk_usage(&victim.datadir);
+    let mut worst_tip_lag = 0;
+    let mut latencies = std::thread::scope(|scope| {
+        scope.spawn(|| attack(&stop));
+        let end = Instant::now() + Duration::from_secs(seconds);
+        let mut next_block = Instant::now();
+        let latencies = rpc_latencies(victim, || {
+            if Instant::now() >= next_block {
+                victim.generate(1);
+                next_block += Duration::from_millis(500);
+                worst_tip_lag = worst_tip_lag.max(victim.height().saturating_sub(honest.height()));
+            }
+            Instant::now() >= end
+        });
+        stop.store(true, Ordering::Relaxed);
+        latencies
+    });
+    Observed {
+        rpc_p50: percentile(&mut latencies, 0.5),
+        rpc_p99: percentile(&mut latencies, 0.99),
+        worst_tip_lag,
+        rss_kb: common::rss_kb(victim.pid()),
+        disk_growth: disk_usage(&victim.datadir).saturating_sub(disk_before),
+    }
+}
+
+/// The figures in docs/performance.md: the victim and its honest peer unattacked, then
+/// under each attack in turn. Run by `scripts/bench/attacks.sh`.
+#[test]
+#[ignore = "a measurement, not a test: run by scripts/bench/attacks.sh"]
+fn measure_a_node_under_attack() {
+    let victim = Node::start(&["--chain", "dev"]);
+    let on_genesis = Template::from_json(&victim.rpc("getblocktemplate", json!([{}])));
+    victim.generate(2_100);
+    let honest = Node::start(&["--chain", "dev", "--bootnode", &victim.p2p_addr()]);
+    wait_until(120, "the honest node syncs", || honest.height() == 2_100);
+    let genesis = genesis(&victim);
+    let runtime = runtime();
+    let mut rows = Vec::new();
+
+    rows.push(("unattacked", observe(&victim, &honest, 10, |_| {})));
+
+    let siblings = cheap_siblings(&on_genesis, 10_000);
+    let spammer = runtime
+        .block_on(Attacker::connect(
+            genesis,
+            &victim.p2p_addr(),
+            boundless_claims(genesis),
+        ))
+        .unwrap();
+    rows.push((
+        "10,000 side-chain blocks gossiped",
+        observe(&victim, &honest, 10, |stop| {
+            for (n, block) in siblings.iter().enumerate() {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let _ = runtime.block_on(spammer.publish(Topic::Blocks, encode::serialize(block)));
+                if n % 50 == 49 {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+        }),
+    ));
+
+    let reader = runtime
+        .block_on(Attacker::connect(
+            genesis,
+            &victim.p2p_addr(),
+            boundless_claims(genesis),
+        ))
+        .unwrap();
+    rows.push((
+        "GetHeaders flood, 16 requests of 2,000 headers always open",
+        observe(&victim, &honest, 10, |stop| {
+            while !stop.load(Ordering::Relaxed) {
+                runtime.block_on(header_requests(&reader, genesis, 16));
+            }
+        }),
+    ));
+
+    let flooder = runtime
+        .block_on(Attacker::connect(
+            genesis,
+            &victim.p2p_addr(),
+            boundless_claims(genesis),
+        ))
+        .unwrap();
+    rows.push((
+        "transactions with unknown inputs until banned",
+        observe(&victim, &honest, 10, |stop| {
+            for n in 0..10_000 {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let bytes = encode::serialize(&unfounded_transaction(n));
+                if runtime
+                    .block_on(flooder.publish(Topic::Transactions, bytes))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        }),
+    ));
+
+    println!();
+    println!("| phase | getblockcount p50 | p99 | honest peer's worst tip lag (blocks) | victim RSS | data directory growth |");
+    println!("|---|---|---|---|---|---|");
+    for (phase, o) in rows {
+        println!(
+            "| {phase} | {:.1} ms | {:.1} ms | {} | {} MB | {} kB |",
+            o.rpc_p50.as_secs_f64() * 1e3,
+            o.rpc_p99.as_secs_f64() * 1e3,
+            o.worst_tip_lag,
+            o.rss_kb / 1024,
+            o.disk_growth / 1024
+        );
+    }
 }

@@ -207,24 +207,13 @@ fn a_node_of_another_chain_never_becomes_a_peer() {
     other.stop();
 }
 
-/// Resident memory of a process, in kB.
-fn rss_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
 #[test]
 fn garbage_on_the_p2p_port_is_dropped_and_memory_stays_bounded() {
     let mut node = Node::start(&["--chain", "dev"]);
     let addr = node.p2p_addr();
     // /ip4/127.0.0.1/tcp/PORT/p2p/ID
     let port: u16 = addr.split('/').nth(4).unwrap().parse().unwrap();
-    let before = rss_kb(node.pid());
+    let before = common::rss_kb(node.pid());
     let junk = vec![0xa5u8; 1 << 20];
     let mut dropped = 0;
     for _ in 0..20 {
@@ -245,7 +234,7 @@ fn garbage_on_the_p2p_port_is_dropped_and_memory_stays_bounded() {
         dropped > 0,
         "the node read 320 MiB of junk without closing a connection"
     );
-    let after = rss_kb(node.pid());
+    let after = common::rss_kb(node.pid());
     assert!(
         after < before + 100_000,
         "resident memory grew from {before} kB to {after} kB"

@@ -12,9 +12,12 @@ use venture_network::{
     TxVerdict,
 };
 use venture_primitives::{Block, Header};
+use venture_store::Store;
 
 pub struct ChainAdapter {
     chain: Arc<Mutex<Chain>>,
+    /// The chain's store, read without its lock when serving peers.
+    store: Arc<Store>,
     mempool: SharedMempool,
     /// The header-sync peer's pre-sync, if one is under way.
     header_syncs: Mutex<Option<(PeerId, PeerHeaderSync)>>,
@@ -22,8 +25,13 @@ pub struct ChainAdapter {
 
 impl ChainAdapter {
     pub fn new(chain: Arc<Mutex<Chain>>, mempool: SharedMempool) -> ChainAdapter {
+        let store = chain
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .shared_store();
         ChainAdapter {
             chain,
+            store,
             mempool,
             header_syncs: Mutex::new(None),
         }
@@ -85,15 +93,19 @@ impl ChainAccess for ChainAdapter {
         chain.index().locator(&from)
     }
 
+    /// Only the hashes are looked up under the chain's lock; the records are read
+    /// after it, so peers asking for headers never hold up validation or RPC.
     fn headers_after(&self, locator: &[BlockHash], max: usize) -> Vec<Header> {
-        self.lock().headers_after(locator, max).unwrap_or_else(|e| {
+        let hashes = self.lock().active_hashes_after(locator, max);
+        venture_chain::headers_of(&self.store, &hashes).unwrap_or_else(|e| {
             warn!("cannot serve headers: {e}");
             Vec::new()
         })
     }
 
+    /// Read without the chain's lock: a stored block never changes.
     fn block_bytes(&self, hash: &BlockHash) -> Option<Vec<u8>> {
-        self.lock().store().block_bytes(hash).ok().flatten()
+        self.store.block_bytes(hash).ok().flatten()
     }
 
     fn submit_headers(

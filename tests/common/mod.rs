@@ -231,3 +231,14 @@ impl Drop for Node {
 
 /// A valid dev-chain address (P2WPKH of 20 0x11 bytes).
 pub const TEST_ADDRESS: &str = "vdev1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg37qjmne";
+
+/// Resident memory of a process, in kB.
+pub fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}

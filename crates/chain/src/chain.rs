@@ -65,7 +65,9 @@ pub struct BlockContext {
 /// The consensus state: store, block index, orphans and the active chain.
 pub struct Chain {
     pub(crate) params: Arc<ChainParams>,
-    pub(crate) store: Store,
+    /// Shared so that readers (peers asking for headers and blocks) can read without
+    /// the chain's lock; RocksDB is safe to read from any thread.
+    pub(crate) store: Arc<Store>,
     pub(crate) index: BlockIndex,
     pub(crate) orphans: OrphanPool,
     pub(crate) clock: Clock,
@@ -100,7 +102,7 @@ impl Chain {
     /// Opens the chain database at `path`, creating it with the genesis block of
     /// `params` if empty. A database made for another spec is refused.
     pub fn open(params: Arc<ChainParams>, path: &Path, clock: Clock) -> Result<Chain, ChainError> {
-        let store = Store::open(path)?;
+        let store = Arc::new(Store::open(path)?);
         let expected = params.spec_hash().to_byte_array();
         match store.spec_hash()? {
             Some(found) if found != expected => {
@@ -150,6 +152,12 @@ impl Chain {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The store, to read from without holding the chain (blocks and header records
+    /// never change once written under their hash).
+    pub fn shared_store(&self) -> Arc<Store> {
+        self.store.clone()
     }
 
     pub fn index(&self) -> &BlockIndex {

@@ -37,6 +37,7 @@ pub use events::{ChainEvent, ChainEvents};
 pub use header_sync::{HeadersNext, HeadersProgress, PeerHeaderSync};
 pub use index::{BlockIndex, IndexEntry};
 pub use locks::{sequence_locks_satisfied, sigop_cost};
+pub use queries::headers_of;
 pub use reject::Reject;
 pub use scripts::verify_transaction;
 pub use utxo::is_unspendable;

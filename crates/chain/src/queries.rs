@@ -8,7 +8,43 @@ use tracing::info;
 use venture_difficulty::{BlockKind, NextBlock};
 use venture_pow::Target;
 use venture_primitives::Header;
-use venture_store::{BlockStatus, HeaderRecord, SettlementRecord};
+use venture_store::{BlockStatus, HeaderRecord, SettlementRecord, Store};
+
+/// The headers of stored blocks, in order, from their header records.
+pub fn headers_of(store: &Store, hashes: &[BlockHash]) -> Result<Vec<Header>, ChainError> {
+    hashes
+        .iter()
+        .map(|hash| {
+            header_record(store, hash)?
+                .map(|record| record.header)
+                .ok_or_else(|| ChainError::Inconsistent(format!("block {hash} is missing")))
+        })
+        .collect()
+}
+
+/// A block's header record. Databases written before header records existed fall back
+/// to the block's own bytes.
+fn header_record(store: &Store, hash: &BlockHash) -> Result<Option<HeaderRecord>, ChainError> {
+    if let Some(record) = store.header(hash)? {
+        return Ok(Some(record));
+    }
+    let Some(bytes) = store.block_bytes(hash)? else {
+        return Ok(None);
+    };
+    // A stored block starts with its header, then its transaction count.
+    let corrupt = |e: bitcoin::consensus::encode::Error| {
+        ChainError::Inconsistent(format!("stored block {hash} does not decode: {e}"))
+    };
+    let (header, used) =
+        bitcoin::consensus::encode::deserialize_partial::<Header>(&bytes).map_err(corrupt)?;
+    let (count, _) =
+        bitcoin::consensus::encode::deserialize_partial::<bitcoin::VarInt>(&bytes[used..])
+            .map_err(corrupt)?;
+    Ok(Some(HeaderRecord {
+        header,
+        tx_count: u32::try_from(count.0).unwrap_or(u32::MAX),
+    }))
+}
 
 impl Chain {
     /// Statistics and a digest of the whole UTXO set.
@@ -52,56 +88,33 @@ impl Chain {
         locator: &[BlockHash],
         max: usize,
     ) -> Result<Vec<Header>, ChainError> {
+        headers_of(&self.store, &self.active_hashes_after(locator, max))
+    }
+
+    /// The hashes [`Chain::headers_after`] would serve: a caller that reads their
+    /// records with [`headers_of`] need hold the chain only for this.
+    pub fn active_hashes_after(&self, locator: &[BlockHash], max: usize) -> Vec<BlockHash> {
         let start = locator
             .iter()
             .filter_map(|h| self.index.get(h))
             .find(|e| self.index.is_active(e))
             .map_or(0, |e| e.height);
-        let mut headers = Vec::new();
-        for height in start + 1..=self.height() {
-            if headers.len() >= max {
-                break;
-            }
-            let Some(hash) = self.index.active_at(height) else {
-                break;
-            };
-            let header = self
-                .header(&hash)?
-                .ok_or_else(|| ChainError::Inconsistent(format!("block {hash} is missing")))?;
-            headers.push(header);
-        }
-        Ok(headers)
+        (start + 1..=self.height())
+            .take(max)
+            .map_while(|height| self.index.active_at(height))
+            .collect()
     }
 
     /// The full header (with AuxPoW) of a known block, from its header record: no
     /// block is read.
     pub fn header(&self, hash: &BlockHash) -> Result<Option<Header>, ChainError> {
-        Ok(self.header_record(hash)?.map(|record| record.header))
+        Ok(header_record(&self.store, hash)?.map(|record| record.header))
     }
 
     /// A known block's header record: its full header and transaction count (zero if
-    /// only the header is here). Databases written before header records existed fall
-    /// back to the block's own bytes.
+    /// only the header is here).
     pub fn header_record(&self, hash: &BlockHash) -> Result<Option<HeaderRecord>, ChainError> {
-        if let Some(record) = self.store.header(hash)? {
-            return Ok(Some(record));
-        }
-        let Some(bytes) = self.store.block_bytes(hash)? else {
-            return Ok(None);
-        };
-        // A stored block starts with its header, then its transaction count.
-        let corrupt = |e: bitcoin::consensus::encode::Error| {
-            ChainError::Inconsistent(format!("stored block {hash} does not decode: {e}"))
-        };
-        let (header, used) =
-            bitcoin::consensus::encode::deserialize_partial::<Header>(&bytes).map_err(corrupt)?;
-        let (count, _) =
-            bitcoin::consensus::encode::deserialize_partial::<bitcoin::VarInt>(&bytes[used..])
-                .map_err(corrupt)?;
-        Ok(Some(HeaderRecord {
-            header,
-            tx_count: u32::try_from(count.0).unwrap_or(u32::MAX),
-        }))
+        header_record(&self.store, hash)
     }
 
     /// Blocks of the best header chain whose data is missing, lowest first, at most

@@ -25,6 +25,11 @@ pub const MAX_INBOUND_REQUESTS_PER_PEER: usize = 16;
 /// memory, so this bounds what serving can take.
 pub const MAX_SERVING: usize = 32;
 
+/// Answers computed at once; the other accepted requests wait their turn. Small, so
+/// that peers asking for headers and blocks never take every core of a small machine
+/// from validation and RPC.
+pub const SERVING_THREADS: usize = 2;
+
 /// Bytes after which a server stops adding blocks or headers to a response (it always
 /// sends at least one). A response is therefore at most this plus one block: see
 /// [`crate::NetworkConfig::max_response_bytes`].

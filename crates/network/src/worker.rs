@@ -239,6 +239,32 @@ pub(crate) fn query<F>(
     });
 }
 
+/// [`query`] for answering a peer: waits for one of `permits` first, so that however
+/// many peers ask at once, answering them takes at most that many threads.
+pub(crate) fn serve_query<F>(
+    permits: &Arc<tokio::sync::Semaphore>,
+    chain: &Arc<dyn ChainAccess>,
+    events: &mpsc::UnboundedSender<ChainEvent>,
+    read: F,
+) where
+    F: FnOnce(&dyn ChainAccess) -> ChainEvent + Send + 'static,
+{
+    let permits = permits.clone();
+    let chain = chain.clone();
+    let events = events.clone();
+    tokio::spawn(async move {
+        let Ok(_permit) = permits.acquire_owned().await else {
+            return;
+        };
+        match tokio::task::spawn_blocking(move || read(chain.as_ref())).await {
+            Ok(event) => {
+                let _ = events.send(event);
+            }
+            Err(e) => error!("chain read failed: {e}"),
+        }
+    });
+}
+
 /// Whether a headers response is as long as [`serve`] makes one (by count or by bytes),
 /// so the peer may have more after it.
 fn is_full_headers_response(headers: &[Header]) -> bool {

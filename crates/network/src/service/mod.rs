@@ -93,6 +93,7 @@ impl NetworkService {
             topic,
             tx_topic,
             serving: 0,
+            serving_permits: Arc::new(tokio::sync::Semaphore::new(crate::limits::SERVING_THREADS)),
         };
         let task = tokio::spawn(service.run(command_rx, chain_rx));
         Ok((
@@ -174,6 +175,8 @@ pub(crate) struct Service {
     tx_topic: gossipsub::TopicHash,
     /// Requests of all peers being answered.
     serving: usize,
+    /// Threads that may answer peers at once (see [`crate::limits::SERVING_THREADS`]).
+    serving_permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl Service {

@@ -192,13 +192,16 @@ impl Service {
         }
         entry.serving += 1;
         self.serving += 1;
-        worker::query(&self.chain, &self.chain_tx, move |chain| {
-            ChainEvent::Served {
+        worker::serve_query(
+            &self.serving_permits,
+            &self.chain,
+            &self.chain_tx,
+            move |chain| ChainEvent::Served {
                 peer,
                 channel,
                 response: worker::serve(chain, request),
-            }
-        });
+            },
+        );
     }
 
     fn on_response(&mut self, peer: PeerId, id: OutboundRequestId, response: SyncResponse) {
