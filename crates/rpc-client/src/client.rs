@@ -1,11 +1,12 @@
-//! The client.
+//! The client: JSON-RPC 1.0 requests over HTTP, as Bitcoin Core's `bitcoin-cli` sends
+//! them, through ureq's agent, which keeps connections alive between calls.
 
 use crate::ClientError;
 use base64::Engine;
 use serde_json::{json, Value};
-use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 /// An error the node returned: Bitcoin Core's code and message.
@@ -22,22 +23,53 @@ impl std::fmt::Display for RpcFailure {
     }
 }
 
-/// A connection target and credentials; each call opens a new connection.
+/// Largest reply read: a verbose `getblock` of a full block is tens of megabytes.
+const MAX_REPLY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A node's address and credentials. Connections are kept open between calls, and
+/// shared by all clients in the process (see [`agent`]).
 #[derive(Debug, Clone)]
 pub struct RpcClient {
     addr: String,
     auth: String,
     timeout: Duration,
+    agent: ureq::Agent,
+}
+
+/// The agent for calls with `timeout`: one per timeout in the process, shared by every
+/// client, so that a caller making a new client per call (the coordinator re-reads a
+/// node's cookie and address each time) still reuses the open connection.
+fn agent(timeout: Duration) -> ureq::Agent {
+    static AGENTS: OnceLock<Mutex<HashMap<Duration, ureq::Agent>>> = OnceLock::new();
+    let mut agents = AGENTS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    agents
+        .entry(timeout)
+        .or_insert_with(|| {
+            ureq::Agent::config_builder()
+                .timeout_global(Some(timeout))
+                .timeout_connect(Some(Duration::from_secs(10)))
+                // A node's error replies (HTTP 401, 404, 500 with a JSON-RPC error)
+                // are answers to read, not transport failures.
+                .http_status_as_error(false)
+                .build()
+                .new_agent()
+        })
+        .clone()
 }
 
 impl RpcClient {
     /// A client for `addr` (`host:port`) logging in as `user:password`.
     pub fn new(addr: impl Into<String>, user: &str, password: &str) -> RpcClient {
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let timeout = Duration::from_secs(300);
         RpcClient {
             addr: addr.into(),
             auth: format!("Basic {token}"),
-            timeout: Duration::from_secs(300),
+            timeout,
+            agent: agent(timeout),
         }
     }
 
@@ -55,8 +87,12 @@ impl RpcClient {
         &self.addr
     }
 
+    /// How long a call may take in all (a long poll needs more than the default).
     pub fn set_timeout(&mut self, timeout: Duration) {
-        self.timeout = timeout;
+        if timeout != self.timeout {
+            self.timeout = timeout;
+            self.agent = agent(timeout);
+        }
     }
 
     /// Calls `method`; node errors come back as [`ClientError::Rpc`].
@@ -82,79 +118,43 @@ impl RpcClient {
 
     /// Posts a raw body; returns the HTTP status and body.
     pub fn post(&self, body: &str) -> Result<(u16, String), ClientError> {
-        let target = self
-            .addr
-            .to_socket_addrs()
-            .ok()
-            .and_then(|mut addrs| addrs.next())
-            .ok_or_else(|| ClientError::Connect {
+        let url = format!("http://{}/", self.addr);
+        let mut response = self
+            .agent
+            .post(&url)
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/json")
+            .send(body)
+            .map_err(|e| self.transport_error(e))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_REPLY_BYTES)
+            .read_to_string()
+            .map_err(|e| self.transport_error(e))?;
+        Ok((status, text))
+    }
+
+    /// A timeout stays an I/O timeout (callers that long-poll expect one); anything
+    /// else means the node could not be reached or did not answer whole.
+    fn transport_error(&self, error: ureq::Error) -> ClientError {
+        match error {
+            ureq::Error::Timeout(_) => ClientError::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                error.to_string(),
+            )),
+            ureq::Error::Io(source) if source.kind() == std::io::ErrorKind::TimedOut => {
+                ClientError::Io(source)
+            }
+            ureq::Error::Io(source) => ClientError::Connect {
                 addr: self.addr.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a host:port"),
-            })?;
-        let mut stream =
-            TcpStream::connect_timeout(&target, Duration::from_secs(10)).map_err(|source| {
-                ClientError::Connect {
-                    addr: self.addr.clone(),
-                    source,
-                }
-            })?;
-        stream.set_read_timeout(Some(self.timeout))?;
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: {}\r\nAuthorization: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.addr,
-            self.auth,
-            body.len()
-        );
-        stream.write_all(request.as_bytes())?;
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response)?;
-        Ok(parse_response(&response))
-    }
-}
-
-fn parse_response(response: &[u8]) -> (u16, String) {
-    let text = String::from_utf8_lossy(response);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let chunked = head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked");
-    let body = if chunked {
-        dechunk(body)
-    } else {
-        body.to_string()
-    };
-    (status, body)
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if size == 0 || rest.len() < size {
-            break;
+                source,
+            },
+            other => ClientError::Connect {
+                addr: self.addr.clone(),
+                source: std::io::Error::other(other.to_string()),
+            },
         }
-        out.push_str(&rest[..size]);
-        body = rest[size..].trim_start_matches("\r\n");
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_plain_and_chunked_replies() {
-        let plain = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
-        assert_eq!(parse_response(plain), (200, "{}".to_string()));
-        let chunked = b"HTTP/1.1 500 Internal\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
-        assert_eq!(parse_response(chunked), (500, "abcde".to_string()));
     }
 }
