@@ -11,6 +11,7 @@ mod commands;
 mod datadir;
 mod dev_account;
 mod logging;
+mod manifest;
 mod network_adapter;
 mod service;
 

@@ -7,11 +7,14 @@
 
 use crate::cli::{LaunchCommand, ManifestArgs, NewChainArgs, VerifyManifestArgs};
 use crate::datadir;
+use crate::manifest::{own_binary_sha256, LaunchManifest};
 use anyhow::{bail, Context, Result};
 use bitcoin::hashes::{sha256, Hash};
-use serde_json::{json, Value};
+use bitcoin::Amount;
+use serde_json::json;
 use std::process::ExitCode;
-use venture_chainspec::{known_chain_id, ChainParams, Eligibility};
+use venture_chainspec::{known_chain_id, ChainParams};
+use venture_wallet::format_coins;
 
 pub fn run(command: LaunchCommand) -> Result<ExitCode> {
     match command {
@@ -21,100 +24,9 @@ pub fn run(command: LaunchCommand) -> Result<ExitCode> {
     }
 }
 
-/// Percentage of the maximum supply, for humans.
-fn percent(amount: u64, max_supply: u64) -> f64 {
-    amount as f64 * 100.0 / max_supply.max(1) as f64
-}
-
-fn coins(amount: u64) -> String {
-    format!("{}.{:08}", amount / 100_000_000, amount % 100_000_000)
-}
-
-/// The manifest of a spec: everything a miner needs to judge the launch.
-pub fn build_manifest(params: &ChainParams, binary_sha256: Option<String>) -> Value {
-    let spec = &params.spec;
-    let max_supply = spec.consensus.subsidy.max_supply;
-    let venture = spec.venture.as_ref().map(|v| {
-        let schedule = venture_chain::venture::EpochSchedule::new(v);
-        json!({
-            "start_height": v.start_height,
-            "end_height": v.end_height,
-            "total": v.total,
-            "total_coins": coins(v.total),
-            "percent_of_max_supply": percent(v.total, max_supply),
-            "epoch_length": v.epoch_length,
-            "epochs": schedule.epoch_count(),
-            "eligible": match v.eligible { Eligibility::MergeMined => "merge_mined", Eligibility::All => "all" },
-            "max_recipients": v.max_recipients,
-            "vesting": {
-                "cliff_blocks": v.vesting.cliff_blocks,
-                "tranches": v.vesting.tranches,
-                "tranche_interval": v.vesting.tranche_interval,
-            },
-        })
-    });
-    let allocations: Vec<Value> = spec
-        .genesis
-        .allocations
-        .iter()
-        .map(|a| {
-            json!({
-                "address": a.address,
-                "amount": a.amount,
-                "amount_coins": coins(a.amount),
-                "percent_of_max_supply": percent(a.amount, max_supply),
-                "vesting": a.vesting.as_ref().map(|v| json!({
-                    "cliff_blocks": v.cliff_blocks,
-                    "tranches": v.tranches,
-                    "tranche_interval": v.tranche_interval,
-                })),
-            })
-        })
-        .collect();
-    json!({
-        "format": "venture-launch-manifest/1",
-        "chain": {
-            "name": spec.name,
-            "id": spec.id,
-            "ticker": spec.ticker,
-        },
-        "spec_hash": params.spec_hash().to_string(),
-        "genesis_hash": params.genesis_hash.to_string(),
-        "binary": {
-            "name": "ventured",
-            "version": env!("CARGO_PKG_VERSION"),
-            "sha256": binary_sha256,
-        },
-        "consensus": {
-            "pow": spec.consensus.pow.name(),
-            "target_spacing": spec.consensus.target_spacing,
-            "chain_id": spec.consensus.chain_id,
-            "max_supply": max_supply,
-            "initial_subsidy": spec.consensus.subsidy.initial,
-            "halving_interval": spec.consensus.subsidy.halving_interval,
-            "difficulty": spec.difficulty.name(),
-            "merged_mining": spec.merged_mining.as_ref().map(|mm| json!({
-                "parent_pow": mm.parent_pow.name(),
-                "activation_height": mm.activation_height,
-                "native_blocks": mm.native_blocks,
-            })),
-        },
-        "venture": venture,
-        "genesis_allocations": allocations,
-        "bootnodes": spec.network.bootnodes,
-        "launch_time": spec.genesis.time,
-    })
-}
-
-fn own_binary_sha256() -> Option<String> {
-    let path = std::env::current_exe().ok()?;
-    let bytes = std::fs::read(path).ok()?;
-    Some(sha256::Hash::hash(&bytes).to_string())
-}
-
 fn manifest(args: &ManifestArgs) -> Result<ExitCode> {
     let params = datadir::load_params(&args.chain)?;
-    let manifest = build_manifest(&params, own_binary_sha256());
+    let manifest = LaunchManifest::of(&params, own_binary_sha256());
     let text = serde_json::to_string_pretty(&manifest)?;
     let out = args
         .out
@@ -130,14 +42,14 @@ fn manifest(args: &ManifestArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(params: &ChainParams, manifest: &Value) {
+fn print_summary(params: &ChainParams, manifest: &LaunchManifest) {
     let spec = &params.spec;
     println!("{} ({}) — ticker {}", spec.name, spec.id, spec.ticker);
     println!("  genesis    {}", params.genesis_hash);
     println!("  spec hash  {}", params.spec_hash());
     println!(
         "  supply     at most {} {}",
-        coins(spec.consensus.subsidy.max_supply),
+        format_coins(Amount::from_sat(spec.consensus.subsidy.max_supply)),
         spec.ticker
     );
     match &spec.merged_mining {
@@ -153,34 +65,28 @@ fn print_summary(params: &ChainParams, manifest: &Value) {
         ),
         None => println!("  mining     native {} only", spec.consensus.pow.name()),
     }
-    if let Some(v) = &manifest["venture"].as_object() {
+    if let Some(v) = &manifest.venture {
         println!(
             "  venture    {} {} ({:.2} % of supply) to the miners of {} blocks of heights {}..={}, settled every {} blocks; vesting: {} blocks cliff, {} tranche(s) every {} blocks",
-            v["total_coins"].as_str().unwrap_or_default(),
+            v.total_coins,
             spec.ticker,
-            v["percent_of_max_supply"].as_f64().unwrap_or_default(),
-            v["eligible"].as_str().unwrap_or_default().replace('_', "-"),
-            v["start_height"],
-            v["end_height"],
-            v["epoch_length"],
-            v["vesting"]["cliff_blocks"],
-            v["vesting"]["tranches"],
-            v["vesting"]["tranche_interval"],
+            v.percent_of_max_supply,
+            v.eligible.replace('_', "-"),
+            v.start_height,
+            v.end_height,
+            v.epoch_length,
+            v.vesting.cliff_blocks,
+            v.vesting.tranches,
+            v.vesting.tranche_interval,
         );
     }
-    for allocation in manifest["genesis_allocations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
+    for allocation in &manifest.genesis_allocations {
         println!(
             "  genesis    {} {} ({:.2} %) to {}",
-            allocation["amount_coins"].as_str().unwrap_or_default(),
+            allocation.amount_coins,
             spec.ticker,
-            allocation["percent_of_max_supply"]
-                .as_f64()
-                .unwrap_or_default(),
-            allocation["address"].as_str().unwrap_or_default()
+            allocation.percent_of_max_supply,
+            allocation.address
         );
     }
 }
@@ -188,36 +94,20 @@ fn print_summary(params: &ChainParams, manifest: &Value) {
 fn verify(args: &VerifyManifestArgs) -> Result<ExitCode> {
     let text = std::fs::read_to_string(&args.manifest)
         .with_context(|| format!("cannot read {}", args.manifest.display()))?;
-    let announced: Value = serde_json::from_str(&text).context("the manifest is not JSON")?;
-    if announced["format"] != "venture-launch-manifest/1" {
-        bail!(
-            "{} is not a Venture launch manifest",
-            args.manifest.display()
-        );
-    }
+    let announced = LaunchManifest::from_json(&text)
+        .map_err(|reason| anyhow::anyhow!("{}: {reason}", args.manifest.display()))?;
     let params = datadir::load_params(&args.chain)?;
-    let ours = build_manifest(&params, own_binary_sha256());
-    let mut problems = Vec::new();
-    for key in [
-        "spec_hash",
-        "genesis_hash",
-        "chain",
-        "consensus",
-        "venture",
-        "genesis_allocations",
-        "launch_time",
-    ] {
-        if announced[key] != ours[key] {
-            problems.push(format!(
-                "{key} differs: manifest {} vs spec {}",
-                announced[key], ours[key]
-            ));
-        }
-    }
-    if announced["binary"]["sha256"] != ours["binary"]["sha256"] {
+    let ours = LaunchManifest::of(&params, own_binary_sha256());
+    let mut problems: Vec<String> = announced
+        .differences(&ours)
+        .into_iter()
+        .map(|difference| format!("{difference} (manifest vs spec)"))
+        .collect();
+    if announced.binary.sha256 != ours.binary.sha256 {
         println!(
             "note: this binary ({}) is not the announced build ({}); consensus is checked through the spec",
-            ours["binary"]["sha256"], announced["binary"]["sha256"]
+            ours.binary.sha256.as_deref().unwrap_or("unreadable"),
+            announced.binary.sha256.as_deref().unwrap_or("none")
         );
     }
     if let Some(datadir) = &args.datadir {
@@ -226,11 +116,14 @@ fn verify(args: &VerifyManifestArgs) -> Result<ExitCode> {
         };
         let client = crate::commands::wallet_node::connect(datadir, &target)?;
         let info = client.call("getblockchaininfo", json!([]))?;
-        for (field, key) in [("genesis_hash", "genesis_hash"), ("spec_hash", "spec_hash")] {
-            if info[field] != announced[key] {
+        for (field, announced) in [
+            ("genesis_hash", &announced.genesis_hash),
+            ("spec_hash", &announced.spec_hash),
+        ] {
+            if info[field].as_str() != Some(announced.as_str()) {
                 problems.push(format!(
-                    "the running node's {field} is {}, the manifest says {}",
-                    info[field], announced[key]
+                    "the running node's {field} is {}, the manifest says {announced}",
+                    info[field]
                 ));
             }
         }
