@@ -306,12 +306,13 @@ async fn header_requests(attacker: &Attacker, genesis: BlockHash, count: usize) 
     answers.iter().filter(|a| a.is_ok()).count()
 }
 
-/// Latencies of `getblockcount` calls made one after another until `done` says stop.
+/// Latencies of `getblockchaininfo` calls (which read the chain under its lock) made
+/// one after another until `done` says stop.
 fn rpc_latencies(node: &Node, mut done: impl FnMut() -> bool) -> Vec<Duration> {
     let mut latencies = Vec::new();
     while !done() {
         let start = Instant::now();
-        node.rpc("getblockcount", json!([]));
+        node.rpc("getblockchaininfo", json!([]));
         latencies.push(start.elapsed());
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -354,7 +355,7 @@ fn a_getheaders_flood_gets_the_sender_banned_while_rpc_answers() {
     });
     assert!(is_banned(&victim, attacker.peer_id()));
     eprintln!(
-        "getblockcount during the flood: {} calls, p50 {:?}, p99 {:?}",
+        "getblockchaininfo during the flood: {} calls, p50 {:?}, p99 {:?}",
         latencies.len(),
         percentile(&mut latencies, 0.5),
         percentile(&mut latencies, 0.99)
@@ -372,7 +373,7 @@ struct Observed {
 }
 
 /// Runs `attack` for `seconds` while the victim mines a block every half second:
-/// measures the victim's RPC latency, how far its honest peer falls behind, the
+/// measures the victim's RPC latency (`getblockchaininfo`, which needs the chain), how far its honest peer falls behind, the
 /// victim's memory and the growth of its data directory.
 fn observe(
     victim: &Node,
@@ -488,7 +489,7 @@ fn measure_a_node_under_attack() {
     ));
 
     println!();
-    println!("| phase | getblockcount p50 | p99 | honest peer's worst tip lag (blocks) | victim RSS | data directory growth |");
+    println!("| phase | getblockchaininfo p50 | p99 | honest peer's worst tip lag (blocks) | victim RSS | data directory growth |");
     println!("|---|---|---|---|---|---|");
     for (phase, o) in rows {
         println!(

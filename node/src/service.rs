@@ -122,8 +122,13 @@ async fn serve(
     let miner_status = miner.clone().map(|m| {
         Arc::new(move || (m.threads(), m.hashrate())) as Arc<dyn Fn() -> (usize, f64) + Send + Sync>
     });
+    let tip = chain
+        .lock()
+        .map_err(|_| anyhow::anyhow!("chain state lock poisoned"))?
+        .subscribe();
     let ctx = Arc::new(RpcContext {
         chain: chain.clone(),
+        tip,
         mempool: mempool.clone(),
         params: params.clone(),
         started: Instant::now(),
@@ -254,12 +259,17 @@ async fn publish_new_tips(chain: SharedChain, network: NetworkHandle) {
     };
     while tips.changed().await.is_ok() {
         let hash = tips.borrow_and_update().hash;
-        let bytes = match chain.lock() {
+        // The chain's lock is a blocking one: take it off the async workers.
+        let chain = chain.clone();
+        let bytes = tokio::task::spawn_blocking(move || match chain.lock() {
             Ok(chain) if !chain.is_initial_download() => {
                 chain.store().block_bytes(&hash).ok().flatten()
             }
             _ => None,
-        };
+        })
+        .await
+        .ok()
+        .flatten();
         if let Some(bytes) = bytes {
             if let Err(e) = network.publish_block(bytes).await {
                 tracing::warn!(%hash, "cannot gossip block: {e}");

@@ -10,6 +10,7 @@ use bitcoin::hashes::{hash160, Hash};
 use bitcoin::secp256k1::{self, Secp256k1, VerifyOnly};
 use bitcoin::sighash::{Annex, Prevouts, SighashCache};
 use bitcoin::{Transaction, TxOut, XOnlyPublicKey};
+use rayon::prelude::*;
 use std::sync::OnceLock;
 
 fn secp() -> &'static Secp256k1<VerifyOnly> {
@@ -21,46 +22,20 @@ fn secp() -> &'static Secp256k1<VerifyOnly> {
 const PARALLEL_THRESHOLD: usize = 64;
 
 /// Checks every non-coinbase transaction's inputs; `spent[i]` are the outputs the
-/// inputs of `txs[i]` spend, in input order.
+/// inputs of `txs[i]` spend, in input order. Large blocks are checked on rayon's pool,
+/// which stops at the first failure.
 pub fn verify_block_scripts(txs: &[Transaction], spent: &[Vec<TxOut>]) -> Result<(), BlockError> {
+    let pairs = txs.iter().zip(spent).filter(|(tx, _)| !tx.is_coinbase());
     let inputs: usize = spent.iter().map(Vec::len).sum();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if inputs < PARALLEL_THRESHOLD || threads < 2 {
-        return txs
-            .iter()
-            .zip(spent)
-            .filter(|(tx, _)| !tx.is_coinbase())
+    if inputs < PARALLEL_THRESHOLD {
+        return pairs
+            .clone()
             .try_for_each(|(tx, spent)| verify_transaction(tx, spent));
     }
-    let pairs: Vec<(&Transaction, &Vec<TxOut>)> = txs
-        .iter()
-        .zip(spent)
-        .filter(|(tx, _)| !tx.is_coinbase())
-        .collect();
-    let chunk = pairs.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = pairs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .try_for_each(|(tx, spent)| verify_transaction(tx, spent))
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join().unwrap_or_else(|_| {
-                    Err(BlockError::new(
-                        Reject::ScriptVerifyFailed,
-                        "verifier thread failed",
-                    ))
-                })
-            })
-            .collect::<Result<Vec<()>, BlockError>>()
-            .map(|_| ())
-    })
+    let pairs: Vec<(&Transaction, &Vec<TxOut>)> = pairs.collect();
+    pairs
+        .par_iter()
+        .try_for_each(|(tx, spent)| verify_transaction(tx, spent))
 }
 
 /// Checks each input of `tx` against the output it spends.

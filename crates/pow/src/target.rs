@@ -60,14 +60,8 @@ impl Target {
     /// Difficulty relative to `reference` (Bitcoin Core's `GetDifficulty` uses the
     /// target of 0x1d00ffff) as a floating-point figure for display only.
     pub fn difficulty(&self, reference: &Target) -> f64 {
-        u256_to_f64(reference.0) / u256_to_f64(self.0).max(f64::MIN_POSITIVE)
+        f64::from(reference.0) / f64::from(self.0).max(f64::MIN_POSITIVE)
     }
-}
-
-fn u256_to_f64(value: U256) -> f64 {
-    value.as_limbs().iter().rev().fold(0.0, |acc, limb| {
-        acc * 18_446_744_073_709_551_616.0 + *limb as f64
-    })
 }
 
 /// The target encoded by `bits`, checked against `pow_limit`.

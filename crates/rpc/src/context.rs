@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::watch;
-use venture_chain::Chain;
+use venture_chain::{Chain, TipInfo};
 use venture_chainspec::ChainParams;
 use venture_mempool::{Mempool, SharedMempool};
 use venture_mining::AuxBlockCache;
@@ -17,6 +17,8 @@ pub type SharedChain = Arc<Mutex<Chain>>;
 /// Shared state of the RPC server.
 pub struct RpcContext {
     pub chain: SharedChain,
+    /// The best block as the chain publishes it: tip reads need no lock.
+    pub tip: watch::Receiver<TipInfo>,
     pub mempool: SharedMempool,
     pub params: Arc<ChainParams>,
     pub started: Instant,

@@ -24,6 +24,7 @@ fn context(dir: &std::path::Path) -> Arc<RpcContext> {
     let params = Arc::new(ChainParams::load("dev").unwrap());
     let chain = Chain::open(params.clone(), dir, Clock::from_fn(|| 1_900_000_000)).unwrap();
     Arc::new(RpcContext {
+        tip: chain.subscribe(),
         chain: Arc::new(Mutex::new(chain)),
         mempool: Mempool::shared(MempoolConfig::default()),
         params,

@@ -18,12 +18,11 @@ pub fn register(methods: &mut Methods) {
     });
     methods.register("getblockcount", &[], |ctx, params| async move {
         params.at_most(0, "getblockcount")?;
-        ctx.with_chain(|chain| Ok(json!(chain.height()))).await
+        Ok(json!(ctx.tip.borrow().height))
     });
     methods.register("getbestblockhash", &[], |ctx, params| async move {
         params.at_most(0, "getbestblockhash")?;
-        ctx.with_chain(|chain| Ok(json!(chain.tip().hash.to_string())))
-            .await
+        Ok(json!(ctx.tip.borrow().hash.to_string()))
     });
     methods.register("getdifficulty", &[], |ctx, params| async move {
         params.at_most(0, "getdifficulty")?;

@@ -109,10 +109,7 @@ fn network_hashps(chain: &venture_chain::Chain) -> f64 {
         return 0.0;
     }
     let work = (tip.chain_work - first.chain_work).0;
-    let work_f = work.as_limbs().iter().rev().fold(0.0f64, |acc, limb| {
-        acc * 18_446_744_073_709_551_616.0 + *limb as f64
-    });
-    work_f / span as f64
+    f64::from(work) / span as f64
 }
 
 async fn get_block_template(ctx: Arc<RpcContext>, params: Params) -> Result<Value, RpcError> {
@@ -213,11 +210,7 @@ async fn get_block_template(ctx: Arc<RpcContext>, params: Params) -> Result<Valu
 
 /// Blocks until the tip differs from the one `longpollid` names, or a minute passes.
 async fn wait_for_new_tip(ctx: &Arc<RpcContext>, longpollid: &str) -> Result<(), RpcError> {
-    let mut tips = ctx
-        .chain
-        .lock()
-        .map_err(|_| RpcError::internal("chain state lock poisoned"))?
-        .subscribe();
+    let mut tips = ctx.tip.clone();
     let current = tips.borrow_and_update().clone();
     if !longpollid.starts_with(&current.hash.to_string()) {
         return Ok(());

@@ -89,8 +89,8 @@ fn venture_info(chain: &Chain) -> Result<Value, RpcError> {
         let total_work = credits
             .by_script
             .values()
-            .fold(work_f64(&credits.uncredited.work), |acc, c| {
-                acc + work_f64(&c.work)
+            .fold(f64::from(&credits.uncredited.work.0), |acc, c| {
+                acc + f64::from(&c.work.0)
             });
         let contributors: Vec<Value> = credits
             .by_script
@@ -100,7 +100,7 @@ fn venture_info(chain: &Chain) -> Result<Value, RpcError> {
                     "address": script_to_address(hrp, script),
                     "script": hex::encode(script.as_bytes()),
                     "blocks": credit.blocks,
-                    "work_share": if total_work > 0.0 { work_f64(&credit.work) / total_work } else { 0.0 },
+                    "work_share": if total_work > 0.0 { f64::from(&credit.work.0) / total_work } else { 0.0 },
                     "projected_payout": coins(Amount::from_sat(projection.shares.get(script).copied().unwrap_or(0))),
                 })
             })
@@ -117,12 +117,6 @@ fn venture_info(chain: &Chain) -> Result<Value, RpcError> {
         });
     }
     Ok(info)
-}
-
-fn work_f64(work: &venture_pow::Work) -> f64 {
-    work.0.as_limbs().iter().rev().fold(0.0, |acc, limb| {
-        acc * 18_446_744_073_709_551_616.0 + *limb as f64
-    })
 }
 
 fn allocation(chain: &Chain, address: &str, script: &ScriptBuf) -> Result<Value, RpcError> {
