@@ -6,6 +6,7 @@ use crate::coordinator::{
 };
 use crate::stratum::difficulty::target_for_difficulty;
 use crate::stratum::encoding::{prevhash_to_stratum, u32_from_hex, u32_to_hex};
+use crate::stratum::limits::MAX_WORKER_NAME;
 use crate::stratum::protocol::{self, Message, StratumError};
 use crate::stratum::vardiff::{Vardiff, VardiffConfig};
 use serde_json::{json, Map, Value};
@@ -20,7 +21,9 @@ pub struct Session {
     peer: SocketAddr,
     extranonce1: [u8; EXTRANONCE1_SIZE],
     subscribed: bool,
+    /// Worker names authorized on this connection, at most `max_workers`.
     workers: Vec<String>,
+    max_workers: usize,
     vardiff: Vardiff,
     /// Whether difficulty and work were sent (after subscribe and authorize).
     started: bool,
@@ -35,6 +38,7 @@ impl Session {
         peer: SocketAddr,
         extranonce1: [u8; EXTRANONCE1_SIZE],
         vardiff: VardiffConfig,
+        max_workers: usize,
         now: Instant,
     ) -> Session {
         Session {
@@ -43,11 +47,17 @@ impl Session {
             extranonce1,
             subscribed: false,
             workers: Vec::new(),
+            max_workers,
             vardiff: Vardiff::new(vardiff, now),
             started: false,
             last_epoch: None,
             last_job: None,
         }
+    }
+
+    /// Whether the miner subscribed and authorized, and was sent work.
+    pub fn is_started(&self) -> bool {
+        self.started
     }
 
     /// The current share difficulty.
@@ -85,21 +95,13 @@ impl Session {
                 ));
                 out.extend(self.start());
             }
-            "mining.authorize" => {
-                let Some(worker) = params.first().and_then(Value::as_str) else {
-                    out.push(protocol::reply_error(
-                        &id,
-                        &StratumError::Other("authorize needs a worker name".into()),
-                    ));
-                    return out;
-                };
-                if !self.workers.iter().any(|w| w == worker) {
-                    info!(peer = %self.peer, worker, "miner authorized");
-                    self.workers.push(worker.to_string());
+            "mining.authorize" => match self.authorize(&params) {
+                Ok(()) => {
+                    out.push(protocol::reply(&id, json!(true)));
+                    out.extend(self.start());
                 }
-                out.push(protocol::reply(&id, json!(true)));
-                out.extend(self.start());
-            }
+                Err(error) => out.push(protocol::reply_error(&id, &error)),
+            },
             "mining.submit" => {
                 let result = self.submit(&params, now);
                 match result {
@@ -175,6 +177,32 @@ impl Session {
             out.extend(self.on_job(&job));
         }
         out
+    }
+
+    /// Records the worker name, within the per-connection bounds; a name already
+    /// recorded is accepted again.
+    fn authorize(&mut self, params: &[Value]) -> Result<(), StratumError> {
+        let Some(worker) = params.first().and_then(Value::as_str) else {
+            return Err(StratumError::Other("authorize needs a worker name".into()));
+        };
+        if self.workers.iter().any(|w| w == worker) {
+            return Ok(());
+        }
+        if worker.len() > MAX_WORKER_NAME {
+            return Err(StratumError::Other(format!(
+                "worker name longer than {MAX_WORKER_NAME} bytes"
+            )));
+        }
+        if self.workers.len() >= self.max_workers {
+            debug!(peer = %self.peer, worker, "worker refused: connection has {} already", self.workers.len());
+            return Err(StratumError::Other(format!(
+                "too many workers on one connection ({}); open another connection",
+                self.max_workers
+            )));
+        }
+        info!(peer = %self.peer, worker, "miner authorized");
+        self.workers.push(worker.to_string());
+        Ok(())
     }
 
     fn submit(&mut self, params: &[Value], now: Instant) -> Result<(), StratumError> {
