@@ -171,3 +171,45 @@ fn an_endless_line_gets_an_error_and_closes_the_connection() {
         format!("line longer than {MAX_LINE} bytes")
     );
 }
+
+#[test]
+fn the_miner_drops_a_server_that_sends_an_endless_line() {
+    use std::net::TcpListener;
+    use std::sync::atomic::Ordering;
+    use venture_mining::{StratumMiner, StratumMinerConfig};
+
+    // A hostile upstream: it answers the miner with one line that never ends.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let miner = StratumMiner::start(StratumMinerConfig {
+        server: listener.local_addr().unwrap().to_string(),
+        user: "w".into(),
+        password: "x".into(),
+        threads: 0,
+        pow: PowAlgorithm::Sha256d,
+        job_log: None,
+    })
+    .unwrap();
+    let (mut upstream, _) = listener.accept().unwrap();
+    // Far more than the bound and than any socket buffers: a miner that buffered
+    // without limit would take all of it; a bounded one closes, and writing fails.
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut written = 0usize;
+    let closed = loop {
+        if written >= 64 * 1024 * 1024 {
+            break false;
+        }
+        match upstream.write_all(&chunk) {
+            Ok(()) => written += chunk.len(),
+            Err(_) => break true,
+        }
+    };
+    assert!(closed, "the miner took {written} bytes of one line");
+    // It comes back, as after any lost connection.
+    let (_again, _) = listener.accept().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while miner.stats().connections.load(Ordering::Relaxed) < 2 {
+        assert!(Instant::now() < deadline, "no reconnection");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    miner.stop();
+}
