@@ -180,3 +180,39 @@ fn bounds_on_miners_come_from_flags_and_the_config_file() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn bounds_that_would_turn_every_miner_away_are_refused() {
+    for (flag, message) in [
+        ("--max-connections", "max_connections must be at least 1"),
+        (
+            "--max-workers-per-connection",
+            "max_workers_per_connection must be at least 1",
+        ),
+        (
+            "--max-shares-per-block",
+            "max_shares_per_block must be at least 1",
+        ),
+        (
+            "--handshake-timeout",
+            "the handshake timeout must be a positive",
+        ),
+    ] {
+        let out = common::run(&[
+            "mm",
+            "--stratum-listen",
+            "127.0.0.1:0",
+            "--parent-url",
+            "127.0.0.1:1",
+            "--parent-user",
+            "u",
+            "--parent-address-script",
+            "51",
+            flag,
+            "0",
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{flag} 0 was taken");
+        assert!(stderr.contains(message), "{flag}: {stderr}");
+    }
+}

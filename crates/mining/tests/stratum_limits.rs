@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::time::{Duration, Instant};
 use stratum_harness::{config, easy_vardiff, error_code, serve, serve_limited, template, Raw};
+use venture_mining::stratum::difficulty::difficulty_for_target;
 use venture_mining::stratum::limits::MAX_WORKER_NAME;
-use venture_mining::stratum::{StratumLimits, MAX_LINE};
+use venture_mining::stratum::{StratumLimits, VardiffConfig, MAX_LINE};
 use venture_mining::Coordinator;
 use venture_pow::{PowAlgorithm, Target, U256};
 
@@ -31,6 +32,67 @@ fn start_mining(raw: &mut Raw, worker: &str) {
 
 fn error_message(reply: &Value) -> String {
     reply["error"][1].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn share_difficulty_never_goes_below_the_floor() {
+    // A parent at Bitcoin's difficulty of block 840,000 (about 8.6e13).
+    let bits = 0x1703_4219;
+    let parent_target = Target::from_bits(bits, &Target(U256::MAX)).unwrap();
+    let mut parent = template(1, parent_target);
+    parent.bits = bits;
+    let (coordinator, _found) = Coordinator::detached(config(PowAlgorithm::Sha256d));
+    coordinator.update_parent(parent, Instant::now());
+    // The default floor: 2^32 shares per parent block.
+    let floor = difficulty_for_target(&Target(parent_target.0 << 32usize), PowAlgorithm::Sha256d);
+    assert!((20_000.0..20_200.0).contains(&floor), "{floor}");
+    // An operator's vardiff that would go as low as any miner likes.
+    let anything = VardiffConfig {
+        start: 1e-12,
+        min: 1e-12,
+        max: 1e15,
+        share_interval: Duration::from_secs(5),
+    };
+    let addr = serve(coordinator.clone(), anything);
+    let mut raw = Raw::connect(addr);
+    let mut notes = Vec::new();
+    raw.request("mining.subscribe", json!(["test/1"]), &mut notes);
+    raw.request("mining.authorize", json!(["w", "x"]), &mut notes);
+    let set = raw.notification("mining.set_difficulty", &mut notes);
+    let given = set["params"][0].as_f64().unwrap();
+    assert!((given - floor).abs() <= floor * 1e-9, "{given} vs {floor}");
+    let job = raw.notification("mining.notify", &mut notes)["params"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Suggestions below the floor are taken as the floor.
+    let easiest = "ff".repeat(32);
+    for (method, params) in [
+        ("mining.suggest_difficulty", json!([1e-12])),
+        ("mining.suggest_target", json!([easiest])),
+    ] {
+        let reply = raw.request(method, params, &mut notes);
+        assert_eq!(reply["result"], true, "{method}: {reply}");
+    }
+    let reply = raw.request("mining.suggest_target", json!(["zz"]), &mut notes);
+    assert_eq!(error_code(&reply), 20);
+    for note in notes
+        .iter()
+        .filter(|n| n["method"] == "mining.set_difficulty")
+    {
+        assert!(note["params"][0].as_f64().unwrap() >= given, "{note}");
+    }
+
+    // Random nonces are not shares: each would meet the floor with probability 2^-46.
+    for nonce in 0..64u32 {
+        let share = json!(["w", job, "00000001", "6553f100", format!("{nonce:08x}")]);
+        let reply = raw.request("mining.submit", share, &mut notes);
+        assert_eq!(error_code(&reply), 23, "{reply}");
+    }
+    let stats = coordinator.stats_json();
+    assert_eq!(stats["shares"]["low_difficulty"], 64);
+    assert_eq!(stats["shares"]["accepted"], 0);
 }
 
 #[test]

@@ -411,10 +411,11 @@ fn resolve(
     };
     let status_file = args.status_file.clone().or(file.status_file);
     let limits = resolve_limits(&args.limits, file.limits)?;
+    config.max_shares_per_block = limits.max_shares_per_block;
     let stratum = StratumConfig {
         listen,
         vardiff,
-        limits,
+        limits: limits.stratum,
     };
     Ok((config, stratum, status_file))
 }

@@ -1,10 +1,11 @@
-//! `ventured mm`'s bounds on what miners can make it hold, from flags or the TOML
-//! `[limits]` table (flags win). Defaults and reasons are in
-//! [`venture_mining::stratum::StratumLimits`].
+//! `ventured mm`'s bounds on what miners can make it hold and do, from flags or the
+//! TOML `[limits]` table (flags win). Defaults and reasons are in
+//! [`venture_mining::stratum::StratumLimits`] and [`venture_mining::coordinator::share_floor`].
 
 use anyhow::{bail, Result};
 use serde::Deserialize;
 use std::time::Duration;
+use venture_mining::coordinator::DEFAULT_MAX_SHARES_PER_BLOCK;
 use venture_mining::stratum::StratumLimits;
 
 /// Bounds on miners (`ventured mm`).
@@ -20,6 +21,10 @@ pub struct LimitsArgs {
     /// Distinct worker names one connection may authorize (default 256).
     #[arg(long, value_name = "N")]
     pub max_workers_per_connection: Option<usize>,
+    /// The share floor: a share's difficulty never goes below the parent's network
+    /// difficulty divided by N (or the easiest aux chain's target) (default 2^32).
+    #[arg(long, value_name = "N")]
+    pub max_shares_per_block: Option<u64>,
 }
 
 /// The TOML `[limits]` table.
@@ -29,11 +34,19 @@ pub struct FileLimits {
     max_connections: Option<usize>,
     handshake_timeout_s: Option<f64>,
     max_workers_per_connection: Option<usize>,
+    max_shares_per_block: Option<u64>,
+}
+
+/// The bounds, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    pub stratum: StratumLimits,
+    pub max_shares_per_block: u64,
 }
 
 /// Flags over the file over the defaults; zero counts and non-positive times are
 /// refused, since they would turn every miner away.
-pub fn resolve_limits(args: &LimitsArgs, file: Option<FileLimits>) -> Result<StratumLimits> {
+pub fn resolve_limits(args: &LimitsArgs, file: Option<FileLimits>) -> Result<Limits> {
     let file = file.unwrap_or_default();
     let defaults = StratumLimits::default();
     let max_connections = args
@@ -57,10 +70,20 @@ pub fn resolve_limits(args: &LimitsArgs, file: Option<FileLimits>) -> Result<Str
     if max_workers == 0 {
         bail!("max_workers_per_connection must be at least 1");
     }
-    Ok(StratumLimits {
-        max_connections,
-        handshake_timeout,
-        max_workers,
+    let max_shares_per_block = args
+        .max_shares_per_block
+        .or(file.max_shares_per_block)
+        .unwrap_or(DEFAULT_MAX_SHARES_PER_BLOCK);
+    if max_shares_per_block == 0 {
+        bail!("max_shares_per_block must be at least 1");
+    }
+    Ok(Limits {
+        stratum: StratumLimits {
+            max_connections,
+            handshake_timeout,
+            max_workers,
+        },
+        max_shares_per_block,
     })
 }
 
@@ -71,7 +94,8 @@ mod tests {
     #[test]
     fn flags_win_over_the_file_and_zeros_are_refused() {
         let file: FileLimits = toml::from_str(
-            "max_connections = 10\nhandshake_timeout_s = 2.5\nmax_workers_per_connection = 3",
+            "max_connections = 10\nhandshake_timeout_s = 2.5\nmax_workers_per_connection = 3\n\
+             max_shares_per_block = 1000",
         )
         .unwrap();
         let args = LimitsArgs {
@@ -79,17 +103,21 @@ mod tests {
             ..LimitsArgs::default()
         };
         let limits = resolve_limits(&args, Some(file)).unwrap();
-        assert_eq!(limits.max_connections, 20);
-        assert_eq!(limits.handshake_timeout, Duration::from_millis(2_500));
-        assert_eq!(limits.max_workers, 3);
+        assert_eq!(limits.stratum.max_connections, 20);
         assert_eq!(
-            resolve_limits(&LimitsArgs::default(), None).unwrap(),
-            StratumLimits::default()
+            limits.stratum.handshake_timeout,
+            Duration::from_millis(2_500)
         );
+        assert_eq!(limits.stratum.max_workers, 3);
+        assert_eq!(limits.max_shares_per_block, 1000);
+        let defaults = resolve_limits(&LimitsArgs::default(), None).unwrap();
+        assert_eq!(defaults.stratum, StratumLimits::default());
+        assert_eq!(defaults.max_shares_per_block, 1 << 32);
         for bad in [
             "max_connections = 0",
             "max_workers_per_connection = 0",
             "handshake_timeout_s = 0",
+            "max_shares_per_block = 0",
         ] {
             let file: FileLimits = toml::from_str(bad).unwrap();
             assert!(resolve_limits(&LimitsArgs::default(), Some(file)).is_err());

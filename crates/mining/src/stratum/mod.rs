@@ -5,13 +5,15 @@
 //! bytes), `mining.authorize` (any worker is accepted and recorded), `mining.submit`
 //! (errors 20 other, 21 job not found / stale, 22 duplicate, 23 low difficulty,
 //! 24 unauthorized, 25 not subscribed), `mining.suggest_difficulty`,
-//! `mining.extranonce.subscribe`, `mining.configure` (every extension declined). The
-//! server sends `mining.set_difficulty` (vardiff, see [`vardiff`]) and `mining.notify`
-//! (byte orders in [`encoding`]).
+//! `mining.suggest_target`, `mining.extranonce.subscribe`, `mining.configure` (every
+//! extension declined). The server sends `mining.set_difficulty` (vardiff, see
+//! [`vardiff`]) and `mining.notify` (byte orders in [`encoding`]).
 //!
 //! What a miner can make the server hold is bounded (see [`limits`]): connections,
 //! the time to subscribe and authorize, worker names per connection, and the length of
-//! a line ([`MAX_LINE`]).
+//! a line ([`MAX_LINE`]). What a share must cost is bounded too: whatever a miner
+//! suggests, its difficulty never goes below the job's share floor
+//! ([`crate::coordinator::share_floor`]).
 
 pub mod difficulty;
 pub mod encoding;
@@ -191,7 +193,7 @@ impl StratumServer {
                         return Ok(());
                     }
                     let job = jobs.borrow_and_update().clone();
-                    job.and_then(|job| session.on_job(&job)).into_iter().collect()
+                    job.map(|job| session.on_job(&job, Instant::now())).unwrap_or_default()
                 }
                 _ = ticker.tick() => session.on_tick(Instant::now()),
             };
