@@ -178,14 +178,16 @@ impl StratumServer {
                             .flat_map(|line| session.handle_line(line, Instant::now()))
                             .collect(),
                         Received::TooLong => {
-                            warn!(%peer, "miner sent a line longer than {MAX_LINE} bytes: closing its connection");
-                            farewell(stream, StratumError::Other(format!("line longer than {MAX_LINE} bytes")));
+                            warn!(%peer, "miner sent a line over {MAX_LINE} bytes: closing");
+                            let why = format!("line longer than {MAX_LINE} bytes");
+                            farewell(stream, StratumError::Other(why));
                             return Ok(());
                         }
                     }
                 }
                 _ = tokio::time::sleep_until(handshake_deadline), if !session.is_started() => {
-                    debug!(%peer, "miner did not subscribe and authorize within {:?}: closing", self.limits.handshake_timeout);
+                    let timeout = self.limits.handshake_timeout;
+                    debug!(%peer, "no subscribe and authorize within {timeout:?}: closing");
                     return Ok(());
                 }
                 changed = jobs.changed() => {

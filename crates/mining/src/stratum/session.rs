@@ -231,7 +231,8 @@ impl Session {
             )));
         }
         if self.workers.len() >= self.max_workers {
-            debug!(peer = %self.peer, worker, "worker refused: connection has {} already", self.workers.len());
+            let held = self.workers.len();
+            debug!(peer = %self.peer, worker, held, "worker refused: too many on one connection");
             return Err(StratumError::Other(format!(
                 "too many workers on one connection ({}); open another connection",
                 self.max_workers
