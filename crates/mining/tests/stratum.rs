@@ -2,114 +2,19 @@
 //! nodes): the miner's shares come back as a parent block and AuxPoWs that check, and
 //! the server answers bad shares with the usual error codes.
 
+mod stratum_harness;
+
 use bitcoin::consensus::encode;
 use bitcoin::hashes::Hash;
-use bitcoin::{BlockHash, ScriptBuf};
-use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpStream};
+use bitcoin::BlockHash;
+use serde_json::json;
 use std::sync::mpsc::Receiver;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+use stratum_harness::{aux_block, config, easy_vardiff, error_code, serve, template, Raw};
 use venture_auxpow::AuxPow;
-use venture_mining::coordinator::{
-    AuxBlock, AuxConfig, FoundBlock, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
-};
-use venture_mining::stratum::VardiffConfig;
-use venture_mining::{
-    Coordinator, CoordinatorConfig, StratumConfig, StratumMiner, StratumMinerConfig, StratumServer,
-};
+use venture_mining::coordinator::FoundBlock;
+use venture_mining::{Coordinator, StratumMiner, StratumMinerConfig};
 use venture_pow::{PowAlgorithm, Target, U256};
-
-fn endpoint() -> NodeEndpoint {
-    NodeEndpoint::new(
-        "127.0.0.1:1",
-        NodeAuth::UserPassword {
-            user: "u".into(),
-            password: "p".into(),
-        },
-    )
-}
-
-fn config(pow: PowAlgorithm) -> CoordinatorConfig {
-    let parent = ParentConfig {
-        endpoint: endpoint(),
-        pow,
-        rules: vec!["segwit".into()],
-        payout_script: ScriptBuf::from_bytes(vec![0x51]),
-        longpoll: true,
-        poll_interval: Duration::from_millis(500),
-    };
-    let aux = (0..2)
-        .map(|_| AuxConfig {
-            endpoint: endpoint(),
-            address: "addr".into(),
-        })
-        .collect();
-    CoordinatorConfig::new(parent, aux)
-}
-
-fn template(prev: u8, target: Target) -> ParentTemplate {
-    ParentTemplate {
-        version: 0x2000_0000,
-        prev_hash: BlockHash::from_byte_array([prev; 32]),
-        bits: 0x207f_ffff,
-        target,
-        height: 10,
-        curtime: 1_700_000_000,
-        mintime: 1_699_990_000,
-        coinbase_value: 5_000_000_000,
-        transactions: Vec::new(),
-        witness_commitment: None,
-        longpollid: None,
-        has_mweb: false,
-    }
-}
-
-fn aux_block(chain_id: i32, byte: u8) -> AuxBlock {
-    AuxBlock {
-        hash: BlockHash::from_byte_array([byte; 32]),
-        chain_id,
-        previous_block_hash: BlockHash::from_byte_array([byte ^ 0xff; 32]),
-        height: 3,
-        target: Target(U256::MAX >> 1usize),
-    }
-}
-
-/// Starts a server for `coordinator` on a background runtime; returns its address.
-fn serve(coordinator: Arc<Coordinator>, vardiff: VardiffConfig) -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let server = StratumServer::bind(
-                StratumConfig {
-                    listen: "127.0.0.1:0".parse().unwrap(),
-                    vardiff,
-                },
-                coordinator,
-            )
-            .await
-            .unwrap();
-            tx.send(server.local_addr().unwrap()).unwrap();
-            server.run().await;
-        });
-    });
-    rx.recv().unwrap()
-}
-
-fn easy_vardiff() -> VardiffConfig {
-    VardiffConfig {
-        start: 1e-6,
-        min: 1e-6,
-        max: 1e-6,
-        share_interval: Duration::from_secs(5),
-    }
-}
 
 fn next_found(found: &Receiver<FoundBlock>) -> FoundBlock {
     found
@@ -198,72 +103,6 @@ fn miner_shares_become_a_parent_block_and_auxpows() {
         );
         miner.stop();
     }
-}
-
-/// A raw Stratum connection.
-struct Raw {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-    next_id: u64,
-}
-
-impl Raw {
-    fn connect(addr: SocketAddr) -> Raw {
-        let stream = TcpStream::connect(addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        Raw {
-            reader: BufReader::new(stream.try_clone().unwrap()),
-            writer: stream,
-            next_id: 1,
-        }
-    }
-
-    fn send(&mut self, method: &str, params: Value) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        let line = json!({"id": id, "method": method, "params": params}).to_string() + "\n";
-        self.writer.write_all(line.as_bytes()).unwrap();
-        id
-    }
-
-    fn read(&mut self) -> Value {
-        let mut line = String::new();
-        self.reader.read_line(&mut line).unwrap();
-        serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line:?}"))
-    }
-
-    /// Sends a request and returns its reply, collecting notifications on the way.
-    fn request(&mut self, method: &str, params: Value, notes: &mut Vec<Value>) -> Value {
-        let id = self.send(method, params);
-        loop {
-            let message = self.read();
-            if message["id"] == json!(id) {
-                return message;
-            }
-            notes.push(message);
-        }
-    }
-
-    fn notification(&mut self, method: &str, notes: &mut Vec<Value>) -> Value {
-        if let Some(i) = notes.iter().position(|n| n["method"] == method) {
-            return notes.remove(i);
-        }
-        loop {
-            let message = self.read();
-            if message["method"] == method {
-                return message;
-            }
-            notes.push(message);
-        }
-    }
-}
-
-fn error_code(reply: &Value) -> i64 {
-    reply["error"][0]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no error: {reply}"))
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use rand::RngCore;
+use std::io::Write;
 use std::path::Path;
 
 /// The user name of cookie authentication.
@@ -51,19 +52,29 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Writes a fresh cookie to `path` (readable by the owner only) and returns its
-/// password.
+/// Writes a fresh cookie to `path` and returns its password. The file is readable by
+/// its owner only from its creation on (opened with mode 0600, not changed after the
+/// secret is in it), and it is a new file: a stale temporary file, or a link someone
+/// put in its place, is removed first, never written through.
 pub fn write_cookie(path: &Path) -> std::io::Result<String> {
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let password = hex::encode(secret);
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, format!("{COOKIE_USER}:{password}"))?;
+    match std::fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
+    let mut file = options.open(&tmp)?;
+    file.write_all(format!("{COOKIE_USER}:{password}").as_bytes())?;
+    file.sync_all()?;
     std::fs::rename(&tmp, path)?;
     Ok(password)
 }
@@ -105,5 +116,38 @@ mod tests {
         assert!(!creds.check(Some(&bad)));
         assert!(!creds.check(Some("Bearer x")));
         assert!(!creds.check(None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_cookie_is_private_from_its_first_byte() {
+        use std::io::Read;
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".cookie");
+        let tmp = path.with_extension("tmp");
+        let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
+
+        // Someone opened a world-readable temporary file left from an earlier run: the
+        // secret must not reach what they hold open.
+        std::fs::write(&tmp, "").unwrap();
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mut early_reader = std::fs::File::open(&tmp).unwrap();
+        let password = write_cookie(&path).unwrap();
+        let mut seen = String::new();
+        early_reader.read_to_string(&mut seen).unwrap();
+        assert!(!seen.contains(&password), "the reader saw the cookie");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(read_cookie(&path).unwrap(), (COOKIE_USER.into(), password));
+
+        // A link in the temporary file's place is replaced, not written through.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "untouched").unwrap();
+        std::os::unix::fs::symlink(&victim, &tmp).unwrap();
+        let password = write_cookie(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(read_cookie(&path).unwrap().1, password);
     }
 }

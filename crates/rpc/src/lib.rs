@@ -19,4 +19,4 @@ pub use context::{RpcContext, SharedChain};
 pub use error::{codes, RpcError};
 pub use methods::{core_methods, Handler, HandlerFuture, Methods};
 pub use params::Params;
-pub use server::{serve, RpcServerConfig};
+pub use server::{serve, RpcServerConfig, MAX_BATCH_CALLS, MAX_BODY_BYTES};

@@ -1,9 +1,15 @@
 //! The HTTP server: authentication, JSON-RPC envelopes, batches, status codes.
+//!
+//! Bounds: the login is checked before the body is read, so a caller without
+//! credentials makes the node buffer nothing; a body may be [`MAX_BODY_BYTES`] long
+//! (HTTP 413 beyond); a batch may hold [`MAX_BATCH_CALLS`] calls (beyond, one error and
+//! no call run).
 
 use crate::{codes, Credentials, Methods, Params, RpcContext, RpcError};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
@@ -15,7 +21,12 @@ use tokio::net::TcpListener;
 use tracing::{debug, info};
 
 /// Largest request accepted: a hex-encoded block at the weight limit, with room.
-const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+/// Most calls one batch may hold. Calls in a batch run one after the other and their
+/// replies are held until the last is done, so a batch is bounded in count as a body is
+/// in bytes; a thousand is more than clients that batch (block explorers fetching
+/// ranges, pool software) send at once.
+pub const MAX_BATCH_CALLS: usize = 1_000;
 /// Pause before answering a failed login, to slow down password guessing.
 const AUTH_FAILURE_DELAY: Duration = Duration::from_millis(250);
 
@@ -44,6 +55,8 @@ pub async fn serve(
         .route("/", post(handle))
         .route("/{*path}", post(handle))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Outermost: runs before the handler's body extractor reads anything.
+        .layer(middleware::from_fn_with_state(state.clone(), admit))
         .with_state(state);
     if let Some(addr) = addr {
         info!(%addr, "JSON-RPC server listening");
@@ -53,12 +66,12 @@ pub async fn serve(
         .await
 }
 
-async fn handle(
-    State(state): State<Arc<ServerState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let auth = headers
+/// Admits a request before any of its body is read: without valid credentials it gets
+/// 401, and with a declared length over [`MAX_BODY_BYTES`] 413. (A body that grows past
+/// the limit without declaring its length is cut off while being read: 413 as well.)
+async fn admit(State(state): State<Arc<ServerState>>, request: Request, next: Next) -> Response {
+    let auth = request
+        .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     if !state.config.credentials.check(auth) {
@@ -69,6 +82,22 @@ async fn handle(
         )
             .into_response();
     }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body over {MAX_BODY_BYTES} bytes\n"),
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+async fn handle(State(state): State<Arc<ServerState>>, body: Bytes) -> Response {
     let request: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(_) => {
@@ -80,6 +109,19 @@ async fn handle(
         }
     };
     match request {
+        Value::Array(calls) if calls.len() > MAX_BATCH_CALLS => {
+            let error = RpcError::new(
+                codes::RPC_INVALID_REQUEST,
+                format!(
+                    "batch of {} calls exceeds the maximum of {MAX_BATCH_CALLS}",
+                    calls.len()
+                ),
+            );
+            json_response(
+                StatusCode::BAD_REQUEST,
+                legacy_reply(Value::Null, Err(error)),
+            )
+        }
         Value::Array(calls) => {
             let mut replies = Vec::with_capacity(calls.len());
             for call in calls {

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tracing::info;
 
+use crate::commands::mm_limits::{resolve_limits, FileLimits, LimitsArgs};
 use crate::service::terminate_signal;
 use venture_mining::coordinator::{AuxConfig, NodeAuth, NodeEndpoint, ParentConfig};
 use venture_mining::stratum::VardiffConfig;
@@ -49,6 +50,8 @@ pub struct MmArgs {
     pub aux_poll_ms: Option<u64>,
     #[command(flatten)]
     pub vardiff: Box<VardiffArgs>,
+    #[command(flatten)]
+    pub limits: Box<LimitsArgs>,
 }
 
 /// The parent node (`ventured mm`).
@@ -117,6 +120,7 @@ struct FileConfig {
     #[serde(default)]
     aux: Vec<FileNode>,
     vardiff: Option<FileVardiff>,
+    limits: Option<FileLimits>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -406,7 +410,14 @@ fn resolve(
         None => DEFAULT_STRATUM_LISTEN.parse()?,
     };
     let status_file = args.status_file.clone().or(file.status_file);
-    Ok((config, StratumConfig { listen, vardiff }, status_file))
+    let limits = resolve_limits(&args.limits, file.limits)?;
+    config.max_shares_per_block = limits.max_shares_per_block;
+    let stratum = StratumConfig {
+        listen,
+        vardiff,
+        limits: limits.stratum,
+    };
+    Ok((config, stratum, status_file))
 }
 
 fn node_auth(
@@ -515,6 +526,8 @@ mod tests {
             [vardiff]
             start = 0.5
             share_interval_s = 2
+            [limits]
+            max_connections = 7
             "#,
         )
         .unwrap();
@@ -529,6 +542,7 @@ mod tests {
                 start_difficulty: Some(0.25),
                 ..VardiffArgs::default()
             }),
+            limits: Box::default(),
         };
         let (config, stratum, _) = resolve(&args, file).unwrap();
         assert_eq!(config.parent.pow, PowAlgorithm::Scrypt);
@@ -537,5 +551,6 @@ mod tests {
         assert_eq!(stratum.vardiff.start, 0.25);
         assert_eq!(stratum.vardiff.share_interval, Duration::from_secs(2));
         assert_eq!(stratum.listen.port(), 0);
+        assert_eq!(stratum.limits.max_connections, 7);
     }
 }

@@ -1,6 +1,6 @@
 //! What the coordinator mines: one parent node, any number of aux nodes, and pacing.
 
-use crate::coordinator::NodeEndpoint;
+use crate::coordinator::{NodeEndpoint, DEFAULT_MAX_SHARES_PER_BLOCK};
 use bitcoin::ScriptBuf;
 use std::time::Duration;
 use venture_pow::PowAlgorithm;
@@ -40,17 +40,21 @@ pub struct CoordinatorConfig {
     pub aux_poll_interval: Duration,
     /// The commitment's nonce (it fixes each chain's slot; any value works).
     pub commitment_nonce: u32,
+    /// Bounds the share floor: a share is worth at least this fraction of a parent
+    /// block's work (see [`crate::coordinator::share_floor`]).
+    pub max_shares_per_block: u64,
 }
 
 impl CoordinatorConfig {
     /// Defaults for everything but the nodes: long polling on, parent polled every
-    /// 500 ms otherwise, aux nodes every 100 ms.
+    /// 500 ms otherwise, aux nodes every 100 ms, at most 2^32 shares per parent block.
     pub fn new(parent: ParentConfig, aux: Vec<AuxConfig>) -> CoordinatorConfig {
         CoordinatorConfig {
             parent,
             aux,
             aux_poll_interval: Duration::from_millis(100),
             commitment_nonce: 0,
+            max_shares_per_block: DEFAULT_MAX_SHARES_PER_BLOCK,
         }
     }
 }

@@ -70,18 +70,23 @@ pub struct Job {
     pub coinb2: Vec<u8>,
     /// The coinbase's branch in the parent block (internal byte order).
     pub merkle_branch: Vec<TxMerkleNode>,
+    /// The easiest target a share of this job is checked against, whatever the
+    /// connection's difficulty (see [`crate::coordinator::share_floor`]).
+    pub share_floor: Target,
     pub created: Instant,
     seen: Mutex<HashSet<ShareKey>>,
 }
 
 impl Job {
     /// Builds the work for `template` committing to `aux` (no commitment when empty),
-    /// paying the parent's coinbase value to `payout`.
+    /// paying the parent's coinbase value to `payout`, with shares no easier than
+    /// `share_floor`.
     pub fn build(
         id: String,
         epoch: u64,
         template: Arc<ParentTemplate>,
         aux: Vec<AuxWork>,
+        share_floor: Target,
         payout: &ScriptBuf,
         commitment_nonce: u32,
     ) -> Result<Job, MmError> {
@@ -162,6 +167,7 @@ impl Job {
             coinb1: coinb1.to_vec(),
             coinb2: coinb2.to_vec(),
             merkle_branch: branch,
+            share_floor,
             created: Instant::now(),
             seen: Mutex::new(HashSet::new()),
         })
@@ -311,6 +317,7 @@ mod tests {
                 1,
                 Arc::new(template(txs)),
                 vec![aux(0, 0x5645, 0xaa), aux(1, 0x5646, 0xbb)],
+                Target(U256::MAX),
                 &payout,
                 0,
             )
@@ -365,6 +372,7 @@ mod tests {
             1,
             Arc::new(template(0)),
             Vec::new(),
+            Target(U256::MAX),
             &ScriptBuf::new(),
             0,
         )

@@ -13,6 +13,7 @@
 mod aux;
 mod config;
 mod error;
+mod floor;
 mod job;
 mod node;
 mod pollers;
@@ -24,6 +25,7 @@ mod template;
 pub use aux::AuxBlock;
 pub use config::{AuxConfig, CoordinatorConfig, ParentConfig};
 pub use error::MmError;
+pub use floor::{share_floor, DEFAULT_MAX_SHARES_PER_BLOCK};
 pub use job::{AuxWork, Job, ShareKey, COINBASE_TAG, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE};
 pub use node::{Backoff, NodeAuth, NodeEndpoint};
 pub use shares::{ShareAccepted, ShareRejection, ShareSubmission};
@@ -278,11 +280,13 @@ impl Coordinator {
         }
         state.next_job += 1;
         let id = format!("{:x}", state.next_job);
+        let floor = share_floor(&template, &aux, self.config.max_shares_per_block);
         let job = match Job::build(
             id,
             state.epoch,
             template,
             aux,
+            floor,
             &self.config.parent.payout_script,
             self.config.commitment_nonce,
         ) {

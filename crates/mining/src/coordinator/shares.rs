@@ -1,6 +1,6 @@
 //! Checking a miner's share: its job, its fields, its proof of work against the
-//! connection's share target, then against every chain's target, each solution going to
-//! the chain it solves.
+//! connection's share target (never easier than the job's share floor), then against
+//! every chain's target, each solution going to the chain it solves.
 
 use crate::coordinator::{Coordinator, FoundBlock, ShareKey, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE};
 use bitcoin::consensus::encode;
@@ -38,8 +38,8 @@ pub struct ShareAccepted {
 }
 
 impl Coordinator {
-    /// Checks a share against its job and the connection's `share_target`, and sends
-    /// every chain it solves a block.
+    /// Checks a share against its job and the connection's `share_target` (or the job's
+    /// share floor when that is harder), and sends every chain it solves a block.
     pub fn check_share(
         &self,
         share: &ShareSubmission<'_>,
@@ -99,7 +99,7 @@ impl Coordinator {
             .try_into()
             .map_err(|_| ShareRejection::Invalid("header is not 80 bytes".into()))?;
         let pow_hash = self.config.parent.pow.hash(&header_bytes);
-        if !share_target.is_met_by(&pow_hash) {
+        if !(*share_target).min(job.share_floor).is_met_by(&pow_hash) {
             return Err(ShareRejection::LowDifficulty);
         }
         if !job.first_seen(key) {

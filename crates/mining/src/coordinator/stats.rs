@@ -110,6 +110,8 @@ pub struct WorkerShares {
 pub struct Stats {
     pub started: Instant,
     pub connections: AtomicI64,
+    /// Connections closed on arrival because the server was at its connection cap.
+    pub connections_refused: AtomicU64,
     pub shares_accepted: AtomicU64,
     pub shares_stale: AtomicU64,
     pub shares_duplicate: AtomicU64,
@@ -133,6 +135,7 @@ impl Stats {
         Stats {
             started: Instant::now(),
             connections: AtomicI64::new(0),
+            connections_refused: AtomicU64::new(0),
             shares_accepted: AtomicU64::new(0),
             shares_stale: AtomicU64::new(0),
             shares_duplicate: AtomicU64::new(0),
@@ -170,6 +173,7 @@ impl Stats {
         json!({
             "uptime_s": self.started.elapsed().as_secs_f64(),
             "connections": self.connections.load(Ordering::Relaxed),
+            "connections_refused": load(&self.connections_refused),
             "shares": {
                 "accepted": load(&self.shares_accepted),
                 "stale": load(&self.shares_stale),

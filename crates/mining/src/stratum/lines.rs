@@ -5,9 +5,17 @@
 use std::io;
 use tokio::net::TcpStream;
 
-/// Longest line accepted from a miner; Stratum requests are a few hundred bytes, so
-/// anything longer is garbage or abuse and closes the connection.
+/// Longest line accepted from a miner, in bytes. A miner's requests are short: a submit
+/// is about 150 bytes, an authorize with a worker name at its 256-byte bound under 400,
+/// and even the longest line the server itself sends, a notify with a 15-level merkle
+/// branch (a full 4M-weight parent), is about 1.5 kB. A line that grows past this is
+/// garbage or abuse: the connection is closed instead of buffering it.
 pub const MAX_LINE: usize = 16 * 1024;
+
+/// Bytes read from one connection before its lines are handled, so that a miner
+/// streaming short lines without pause cannot make one read turn collect without end;
+/// the rest stays in the socket until the next turn.
+const READ_BUDGET: usize = 4 * MAX_LINE;
 
 /// Bytes received but not yet split into lines.
 #[derive(Debug, Default)]
@@ -22,12 +30,18 @@ pub enum Received {
     Lines(Vec<String>),
     /// The peer closed the connection.
     Closed,
+    /// A line grew beyond [`MAX_LINE`].
+    TooLong,
 }
+
+/// A line grew beyond [`MAX_LINE`] without ending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineTooLong;
 
 impl LineBuffer {
     /// Appends bytes and returns the complete lines (trimmed, blank lines dropped).
     /// Fails when a line grows beyond [`MAX_LINE`].
-    pub fn push(&mut self, bytes: &[u8]) -> io::Result<Vec<String>> {
+    pub fn push(&mut self, bytes: &[u8]) -> Result<Vec<String>, LineTooLong> {
         self.pending.extend_from_slice(bytes);
         let mut lines = Vec::new();
         while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
@@ -39,19 +53,30 @@ impl LineBuffer {
             }
         }
         if self.pending.len() > MAX_LINE {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
+            return Err(LineTooLong);
         }
         Ok(lines)
     }
 
-    /// Reads what the socket has (after `readable()` fired) and splits it.
+    /// Reads what the socket has (after `readable()` fired), up to [`READ_BUDGET`]
+    /// bytes, and splits it. Bytes left unread keep the socket readable.
     pub fn read_from(&mut self, stream: &TcpStream) -> io::Result<Received> {
         let mut chunk = [0u8; 4096];
         let mut lines = Vec::new();
+        let mut read = 0;
         loop {
+            if read >= READ_BUDGET {
+                return Ok(Received::Lines(lines));
+            }
             match stream.try_read(&mut chunk) {
                 Ok(0) => return Ok(Received::Closed),
-                Ok(n) => lines.extend(self.push(chunk.get(..n).unwrap_or_default())?),
+                Ok(n) => {
+                    read += n;
+                    match self.push(chunk.get(..n).unwrap_or_default()) {
+                        Ok(more) => lines.extend(more),
+                        Err(LineTooLong) => return Ok(Received::TooLong),
+                    }
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     return Ok(Received::Lines(lines))
                 }

@@ -5,24 +5,36 @@
 //! bytes), `mining.authorize` (any worker is accepted and recorded), `mining.submit`
 //! (errors 20 other, 21 job not found / stale, 22 duplicate, 23 low difficulty,
 //! 24 unauthorized, 25 not subscribed), `mining.suggest_difficulty`,
-//! `mining.extranonce.subscribe`, `mining.configure` (every extension declined). The
-//! server sends `mining.set_difficulty` (vardiff, see [`vardiff`]) and `mining.notify`
-//! (byte orders in [`encoding`]).
+//! `mining.suggest_target`, `mining.extranonce.subscribe`, `mining.configure` (every
+//! extension declined). The server sends `mining.set_difficulty` (vardiff, see
+//! [`vardiff`]) and `mining.notify` (byte orders in [`encoding`]).
+//!
+//! What a miner can make the server hold is bounded (see [`limits`]): connections,
+//! the time to subscribe and authorize, worker names per connection, and the length of
+//! a line ([`MAX_LINE`]). What a share must cost is bounded too: whatever a miner
+//! suggests, its difficulty never goes below the job's share floor
+//! ([`crate::coordinator::share_floor`]).
 
 pub mod difficulty;
 pub mod encoding;
+pub mod limits;
 mod lines;
 pub mod protocol;
 mod session;
 pub mod vardiff;
 
+pub use limits::StratumLimits;
+pub use lines::MAX_LINE;
 pub use session::{notify, Session};
 pub use vardiff::VardiffConfig;
 
 use crate::coordinator::{Coordinator, EXTRANONCE1_SIZE};
+use limits::{ConnectionSlots, Slot};
 use lines::{LineBuffer, Received};
+use protocol::StratumError;
+use serde_json::Value;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::{TcpListener, TcpStream};
@@ -33,6 +45,7 @@ use tracing::{debug, info, warn};
 pub struct StratumConfig {
     pub listen: SocketAddr,
     pub vardiff: VardiffConfig,
+    pub limits: StratumLimits,
 }
 
 /// A bound Stratum server.
@@ -40,6 +53,10 @@ pub struct StratumServer {
     listener: TcpListener,
     coordinator: Arc<Coordinator>,
     vardiff: VardiffConfig,
+    limits: StratumLimits,
+    slots: Arc<ConnectionSlots>,
+    /// Whether the refusals since the cap was last reached were logged already.
+    full_reported: AtomicBool,
     next_extranonce1: AtomicU32,
 }
 
@@ -60,6 +77,9 @@ impl StratumServer {
             listener,
             coordinator,
             vardiff: config.vardiff,
+            slots: ConnectionSlots::new(config.limits.max_connections),
+            limits: config.limits,
+            full_reported: AtomicBool::new(false),
             next_extranonce1: AtomicU32::new(seed),
         })
     }
@@ -76,10 +96,14 @@ impl StratumServer {
         }
         loop {
             match server.listener.accept().await {
-                Ok((stream, peer)) => {
-                    let server = server.clone();
-                    tokio::spawn(async move { server.serve(stream, peer).await });
-                }
+                Ok((stream, peer)) => match server.slots.take() {
+                    Some(slot) => {
+                        server.full_reported.store(false, Ordering::Relaxed);
+                        let server = server.clone();
+                        tokio::spawn(async move { server.serve(stream, peer, slot).await });
+                    }
+                    None => server.refuse(stream, peer),
+                },
                 Err(e) => {
                     // Out of descriptors and the like: pause rather than spin.
                     warn!("accept failed: {e}");
@@ -89,7 +113,26 @@ impl StratumServer {
         }
     }
 
-    async fn serve(&self, stream: TcpStream, peer: SocketAddr) {
+    /// Closes a connection beyond the cap at once: one line saying why, written only if
+    /// the socket takes it without waiting, and no task, job or extranonce spent on it.
+    fn refuse(&self, stream: TcpStream, peer: SocketAddr) {
+        let stats = self.coordinator.stats();
+        stats.connections_refused.fetch_add(1, Ordering::Relaxed);
+        let max = self.slots.max();
+        if !self.full_reported.swap(true, Ordering::Relaxed) {
+            warn!(
+                max,
+                "Stratum connection limit reached: refusing new miners until one leaves"
+            );
+        }
+        debug!(%peer, "miner refused: {max} connections already");
+        farewell(
+            &stream,
+            StratumError::Other(format!("too many connections ({max}); try later")),
+        );
+    }
+
+    async fn serve(&self, stream: TcpStream, peer: SocketAddr, _slot: Slot) {
         let stats = self.coordinator.stats().clone();
         stats.connections.fetch_add(1, Ordering::Relaxed);
         debug!(%peer, "miner connected");
@@ -116,12 +159,14 @@ impl StratumServer {
             peer,
             extranonce1,
             self.vardiff.clone(),
+            self.limits.max_workers,
             Instant::now(),
         );
         let mut jobs = self.coordinator.jobs();
         jobs.borrow_and_update();
         let mut buffer = LineBuffer::default();
         let mut ticker = tokio::time::interval(Duration::from_secs(1));
+        let handshake_deadline = tokio::time::Instant::now() + self.limits.handshake_timeout;
         loop {
             let out: Vec<String> = tokio::select! {
                 ready = stream.readable() => {
@@ -132,14 +177,25 @@ impl StratumServer {
                             .iter()
                             .flat_map(|line| session.handle_line(line, Instant::now()))
                             .collect(),
+                        Received::TooLong => {
+                            warn!(%peer, "miner sent a line over {MAX_LINE} bytes: closing");
+                            let why = format!("line longer than {MAX_LINE} bytes");
+                            farewell(stream, StratumError::Other(why));
+                            return Ok(());
+                        }
                     }
+                }
+                _ = tokio::time::sleep_until(handshake_deadline), if !session.is_started() => {
+                    let timeout = self.limits.handshake_timeout;
+                    debug!(%peer, "no subscribe and authorize within {timeout:?}: closing");
+                    return Ok(());
                 }
                 changed = jobs.changed() => {
                     if changed.is_err() {
                         return Ok(());
                     }
                     let job = jobs.borrow_and_update().clone();
-                    job.and_then(|job| session.on_job(&job)).into_iter().collect()
+                    job.map(|job| session.on_job(&job, Instant::now())).unwrap_or_default()
                 }
                 _ = ticker.tick() => session.on_tick(Instant::now()),
             };
@@ -150,4 +206,11 @@ impl StratumServer {
             }
         }
     }
+}
+
+/// Tells a miner why its connection is being closed: one error line, written only if the
+/// socket takes it at once, so a miner that does not read cannot hold the server up.
+fn farewell(stream: &TcpStream, error: StratumError) {
+    let line = protocol::reply_error(&Value::Null, &error) + "\n";
+    let _ = stream.try_write(line.as_bytes());
 }

@@ -4,8 +4,9 @@
 use crate::coordinator::{
     Coordinator, Job, ShareRejection, ShareSubmission, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE,
 };
-use crate::stratum::difficulty::target_for_difficulty;
+use crate::stratum::difficulty::{difficulty_for_target, target_for_difficulty};
 use crate::stratum::encoding::{prevhash_to_stratum, u32_from_hex, u32_to_hex};
+use crate::stratum::limits::MAX_WORKER_NAME;
 use crate::stratum::protocol::{self, Message, StratumError};
 use crate::stratum::vardiff::{Vardiff, VardiffConfig};
 use serde_json::{json, Map, Value};
@@ -13,6 +14,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 use tracing::{debug, info};
+use venture_pow::{Target, U256};
 
 /// A connection's state.
 pub struct Session {
@@ -20,7 +22,9 @@ pub struct Session {
     peer: SocketAddr,
     extranonce1: [u8; EXTRANONCE1_SIZE],
     subscribed: bool,
+    /// Worker names authorized on this connection, at most `max_workers`.
     workers: Vec<String>,
+    max_workers: usize,
     vardiff: Vardiff,
     /// Whether difficulty and work were sent (after subscribe and authorize).
     started: bool,
@@ -35,6 +39,7 @@ impl Session {
         peer: SocketAddr,
         extranonce1: [u8; EXTRANONCE1_SIZE],
         vardiff: VardiffConfig,
+        max_workers: usize,
         now: Instant,
     ) -> Session {
         Session {
@@ -43,11 +48,17 @@ impl Session {
             extranonce1,
             subscribed: false,
             workers: Vec::new(),
+            max_workers,
             vardiff: Vardiff::new(vardiff, now),
             started: false,
             last_epoch: None,
             last_job: None,
         }
+    }
+
+    /// Whether the miner subscribed and authorized, and was sent work.
+    pub fn is_started(&self) -> bool {
+        self.started
     }
 
     /// The current share difficulty.
@@ -83,23 +94,15 @@ impl Session {
                         EXTRANONCE2_SIZE
                     ]),
                 ));
-                out.extend(self.start());
+                out.extend(self.start(now));
             }
-            "mining.authorize" => {
-                let Some(worker) = params.first().and_then(Value::as_str) else {
-                    out.push(protocol::reply_error(
-                        &id,
-                        &StratumError::Other("authorize needs a worker name".into()),
-                    ));
-                    return out;
-                };
-                if !self.workers.iter().any(|w| w == worker) {
-                    info!(peer = %self.peer, worker, "miner authorized");
-                    self.workers.push(worker.to_string());
+            "mining.authorize" => match self.authorize(&params) {
+                Ok(()) => {
+                    out.push(protocol::reply(&id, json!(true)));
+                    out.extend(self.start(now));
                 }
-                out.push(protocol::reply(&id, json!(true)));
-                out.extend(self.start());
-            }
+                Err(error) => out.push(protocol::reply_error(&id, &error)),
+            },
             "mining.submit" => {
                 let result = self.submit(&params, now);
                 match result {
@@ -116,12 +119,19 @@ impl Session {
             "mining.suggest_difficulty" => {
                 let suggested = params.first().and_then(Value::as_f64).unwrap_or(0.0);
                 out.push(protocol::reply(&id, json!(true)));
-                if let Some(difficulty) = self.vardiff.suggest(suggested, now) {
-                    if self.started {
-                        out.push(set_difficulty(difficulty));
-                    }
-                }
+                out.extend(self.suggest(suggested, now));
             }
+            "mining.suggest_target" => match params.first().and_then(parse_target) {
+                Some(target) => {
+                    out.push(protocol::reply(&id, json!(true)));
+                    let pow = self.coordinator.config().parent.pow;
+                    out.extend(self.suggest(difficulty_for_target(&target, pow), now));
+                }
+                None => out.push(protocol::reply_error(
+                    &id,
+                    &StratumError::Other("suggest_target needs a target of 64 hex digits".into()),
+                )),
+            },
             "mining.configure" => {
                 // No extension (version rolling, minimum difficulty…) is offered; saying
                 // so lets ASIC firmware that asks first go on without them.
@@ -141,15 +151,39 @@ impl Session {
         out
     }
 
-    /// A new job from the coordinator; the notify line if the miner is ready for work.
-    pub fn on_job(&mut self, job: &Job) -> Option<String> {
+    /// A new job from the coordinator: if the miner is ready for work, the notify line,
+    /// after a new difficulty when the job's share floor is above the current one.
+    pub fn on_job(&mut self, job: &Job, now: Instant) -> Vec<String> {
         if !self.started || self.last_job.as_deref() == Some(job.id.as_str()) {
-            return None;
+            return Vec::new();
         }
         let clean = self.last_epoch != Some(job.epoch);
         self.last_epoch = Some(job.epoch);
         self.last_job = Some(job.id.clone());
-        Some(notify(job, clean))
+        let mut out: Vec<String> = self
+            .apply_floor(job, now)
+            .map(set_difficulty)
+            .into_iter()
+            .collect();
+        out.push(notify(job, clean));
+        out
+    }
+
+    /// Takes a miner's suggested difficulty, within vardiff's bounds and the floor.
+    fn suggest(&mut self, difficulty: f64, now: Instant) -> Option<String> {
+        let changed = self.vardiff.suggest(difficulty, now)?;
+        self.started.then(|| set_difficulty(changed))
+    }
+
+    /// Raises the difficulty to `job`'s share floor if it is below; the new difficulty.
+    fn apply_floor(&mut self, job: &Job, now: Instant) -> Option<f64> {
+        // No floor (a regtest parent) is no bound, not a tiny difficulty.
+        let floor = if job.share_floor == Target(U256::MAX) {
+            0.0
+        } else {
+            difficulty_for_target(&job.share_floor, self.coordinator.config().parent.pow)
+        };
+        self.vardiff.set_floor(floor, now)
     }
 
     /// Once a second: eases the difficulty of a miner that finds nothing.
@@ -164,17 +198,49 @@ impl Session {
             .collect()
     }
 
-    /// After subscribe and authorize: the difficulty, then the current job.
-    fn start(&mut self) -> Vec<String> {
+    /// After subscribe and authorize: the difficulty (at least the current job's
+    /// floor), then the current job.
+    fn start(&mut self, now: Instant) -> Vec<String> {
         if self.started || !self.subscribed || self.workers.is_empty() {
             return Vec::new();
         }
+        let job = self.coordinator.current_job();
+        if let Some(job) = &job {
+            self.apply_floor(job, now);
+        }
         self.started = true;
         let mut out = vec![set_difficulty(self.vardiff.difficulty())];
-        if let Some(job) = self.coordinator.current_job() {
-            out.extend(self.on_job(&job));
+        if let Some(job) = job {
+            out.extend(self.on_job(&job, now));
         }
         out
+    }
+
+    /// Records the worker name, within the per-connection bounds; a name already
+    /// recorded is accepted again.
+    fn authorize(&mut self, params: &[Value]) -> Result<(), StratumError> {
+        let Some(worker) = params.first().and_then(Value::as_str) else {
+            return Err(StratumError::Other("authorize needs a worker name".into()));
+        };
+        if self.workers.iter().any(|w| w == worker) {
+            return Ok(());
+        }
+        if worker.len() > MAX_WORKER_NAME {
+            return Err(StratumError::Other(format!(
+                "worker name longer than {MAX_WORKER_NAME} bytes"
+            )));
+        }
+        if self.workers.len() >= self.max_workers {
+            let held = self.workers.len();
+            debug!(peer = %self.peer, worker, held, "worker refused: too many on one connection");
+            return Err(StratumError::Other(format!(
+                "too many workers on one connection ({}); open another connection",
+                self.max_workers
+            )));
+        }
+        info!(peer = %self.peer, worker, "miner authorized");
+        self.workers.push(worker.to_string());
+        Ok(())
     }
 
     fn submit(&mut self, params: &[Value], now: Instant) -> Result<(), StratumError> {
@@ -232,6 +298,12 @@ impl Session {
             }
         }
     }
+}
+
+/// A target as 64 hex digits, big-endian (the order targets are written in).
+fn parse_target(value: &Value) -> Option<Target> {
+    let bytes = hex::decode(value.as_str()?).ok()?;
+    Some(Target::from_be_bytes(bytes.try_into().ok()?))
 }
 
 fn set_difficulty(difficulty: f64) -> String {

@@ -6,7 +6,8 @@
 //! over the intended one. With no share at all for three intervals the difficulty drops
 //! to a quarter. A step never changes the difficulty by more than [`MAX_STEP`] either way
 //! and changes under 20% are skipped, so that a steady miner is not resent the same
-//! difficulty. The result is kept within `[min, max]`.
+//! difficulty. The result is kept within `[min, max]`, and never below the share floor
+//! of the current job (see [`crate::coordinator::share_floor`]), which wins over `max`.
 //!
 //! After a change, shares meeting the previous difficulty still count for [`GRACE`]:
 //! miners apply a new difficulty to the next work they build, not to work in flight.
@@ -43,8 +44,10 @@ impl Default for VardiffConfig {
 }
 
 impl VardiffConfig {
-    fn clamp(&self, difficulty: f64) -> f64 {
-        difficulty.clamp(self.min, self.max.max(self.min))
+    /// Within `[min, max]`, and at least `floor`.
+    fn clamp(&self, difficulty: f64, floor: f64) -> f64 {
+        let low = self.min.max(floor);
+        difficulty.clamp(low, self.max.max(low))
     }
 }
 
@@ -53,6 +56,8 @@ impl VardiffConfig {
 pub struct Vardiff {
     config: VardiffConfig,
     difficulty: f64,
+    /// The share floor's difficulty (0 until a job sets one).
+    floor: f64,
     previous: Option<(f64, Instant)>,
     window_start: Instant,
     shares: u32,
@@ -60,10 +65,11 @@ pub struct Vardiff {
 
 impl Vardiff {
     pub fn new(config: VardiffConfig, now: Instant) -> Vardiff {
-        let difficulty = config.clamp(config.start);
+        let difficulty = config.clamp(config.start, 0.0);
         Vardiff {
             config,
             difficulty,
+            floor: 0.0,
             previous: None,
             window_start: now,
             shares: 0,
@@ -90,7 +96,20 @@ impl Vardiff {
         if !(difficulty.is_finite() && difficulty > 0.0) {
             return None;
         }
-        self.set(self.config.clamp(difficulty), now)
+        self.set(self.config.clamp(difficulty, self.floor), now)
+    }
+
+    /// A new share floor (a new job). Returns the new difficulty if the current one was
+    /// below the floor and had to rise; a lower floor leaves the difficulty to vardiff.
+    pub fn set_floor(&mut self, floor: f64, now: Instant) -> Option<f64> {
+        if !(floor.is_finite() && floor >= 0.0) {
+            return None;
+        }
+        self.floor = floor;
+        if self.difficulty >= floor {
+            return None;
+        }
+        self.set(self.config.clamp(self.difficulty, floor), now)
     }
 
     /// Counts an accepted share; returns a new difficulty when the window closes with a
@@ -118,7 +137,7 @@ impl Vardiff {
                 return None;
             };
         let stepped = ideal.clamp(self.difficulty / MAX_STEP, self.difficulty * MAX_STEP);
-        let next = self.config.clamp(stepped);
+        let next = self.config.clamp(stepped, self.floor);
         self.window_start = now;
         self.shares = 0;
         let ratio = next / self.difficulty;
@@ -192,5 +211,27 @@ mod tests {
         assert_eq!(low.difficulty(), 0.001);
         assert_eq!(low.suggest(1e9, now), Some(1000.0));
         assert_eq!(low.suggest(f64::NAN, now), None);
+    }
+
+    #[test]
+    fn nothing_goes_below_the_floor() {
+        let start = Instant::now();
+        let mut vardiff = Vardiff::new(config(), start);
+        // The floor lifts the difficulty at once, above `max` if need be.
+        assert_eq!(vardiff.set_floor(5.0, start), Some(5.0));
+        assert_eq!(vardiff.suggest(1e-6, start), None);
+        assert_eq!(vardiff.difficulty(), 5.0);
+        let mut now = start;
+        for _ in 0..20 {
+            now += Duration::from_secs(15);
+            vardiff.on_tick(now);
+        }
+        assert_eq!(vardiff.difficulty(), 5.0);
+        assert_eq!(vardiff.set_floor(2000.0, now), Some(2000.0));
+        assert_eq!(vardiff.suggest(1e9, now), None);
+        // A lower floor does not lower the difficulty by itself.
+        assert_eq!(vardiff.set_floor(1.0, now), None);
+        assert_eq!(vardiff.difficulty(), 2000.0);
+        assert_eq!(vardiff.set_floor(f64::NAN, now), None);
     }
 }

@@ -3,9 +3,14 @@
 //! scrypt) and submits shares. It reconnects with back-off when the server goes away.
 //!
 //! With zero threads it only follows jobs, which is how benchmarks time job delivery.
+//! A server line longer than [`MAX_SERVER_LINE`] drops the connection (then the miner
+//! reconnects) instead of being buffered.
 
 mod hasher;
+mod lines;
 mod session;
+
+pub use lines::MAX_SERVER_LINE;
 
 use std::net::TcpStream;
 use std::path::PathBuf;

@@ -5,10 +5,11 @@ use crate::coordinator::Backoff;
 use crate::stratum::difficulty::target_for_difficulty;
 use crate::stratum::encoding::{prevhash_from_stratum, u32_from_hex};
 use crate::stratum::protocol::{self, Message};
+use crate::stratum_client::lines::{read_line, MAX_SERVER_LINE};
 use crate::stratum_client::{nap, Shared, Work};
 use bitcoin::hashes::Hash;
 use serde_json::{json, Value};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufReader, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -122,8 +123,10 @@ fn converse(shared: &Shared, stream: TcpStream) -> io::Result<()> {
         difficulty: 1.0,
         job: None,
     };
-    for line in BufReader::new(stream).lines() {
-        let line = line?;
+    let mut reader = BufReader::new(stream);
+    let mut bytes = Vec::new();
+    while read_line(&mut reader, MAX_SERVER_LINE, &mut bytes)? {
+        let line = String::from_utf8_lossy(&bytes);
         if shared.stopping() {
             break;
         }

@@ -1,0 +1,204 @@
+//! Helpers for tests that run a real Stratum server on loopback for a coordinator fed by
+//! hand (no nodes), and talk to it over raw TCP connections.
+#![allow(dead_code)]
+
+use bitcoin::hashes::Hash;
+use bitcoin::{BlockHash, ScriptBuf};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+use venture_mining::coordinator::{
+    AuxBlock, AuxConfig, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
+};
+use venture_mining::stratum::{StratumLimits, VardiffConfig};
+use venture_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
+use venture_pow::{PowAlgorithm, Target, U256};
+
+fn endpoint() -> NodeEndpoint {
+    NodeEndpoint::new(
+        "127.0.0.1:1",
+        NodeAuth::UserPassword {
+            user: "u".into(),
+            password: "p".into(),
+        },
+    )
+}
+
+/// A coordinator configuration with two aux chains (no node behind any of them).
+pub fn config(pow: PowAlgorithm) -> CoordinatorConfig {
+    let parent = ParentConfig {
+        endpoint: endpoint(),
+        pow,
+        rules: vec!["segwit".into()],
+        payout_script: ScriptBuf::from_bytes(vec![0x51]),
+        longpoll: true,
+        poll_interval: Duration::from_millis(500),
+    };
+    let aux = (0..2)
+        .map(|_| AuxConfig {
+            endpoint: endpoint(),
+            address: "addr".into(),
+        })
+        .collect();
+    CoordinatorConfig::new(parent, aux)
+}
+
+/// A regtest-like template (bits `0x207fffff`) on tip `[prev; 32]`.
+pub fn template(prev: u8, target: Target) -> ParentTemplate {
+    ParentTemplate {
+        version: 0x2000_0000,
+        prev_hash: BlockHash::from_byte_array([prev; 32]),
+        bits: 0x207f_ffff,
+        target,
+        height: 10,
+        curtime: 1_700_000_000,
+        mintime: 1_699_990_000,
+        coinbase_value: 5_000_000_000,
+        transactions: Vec::new(),
+        witness_commitment: None,
+        longpollid: None,
+        has_mweb: false,
+    }
+}
+
+pub fn aux_block(chain_id: i32, byte: u8) -> AuxBlock {
+    AuxBlock {
+        hash: BlockHash::from_byte_array([byte; 32]),
+        chain_id,
+        previous_block_hash: BlockHash::from_byte_array([byte ^ 0xff; 32]),
+        height: 3,
+        target: Target(U256::MAX >> 1usize),
+    }
+}
+
+/// Starts a server with the default limits; returns its address.
+pub fn serve(coordinator: Arc<Coordinator>, vardiff: VardiffConfig) -> SocketAddr {
+    serve_limited(coordinator, vardiff, StratumLimits::default())
+}
+
+/// Starts a server for `coordinator` on a background runtime; returns its address.
+pub fn serve_limited(
+    coordinator: Arc<Coordinator>,
+    vardiff: VardiffConfig,
+    limits: StratumLimits,
+) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let server = StratumServer::bind(
+                StratumConfig {
+                    listen: "127.0.0.1:0".parse().unwrap(),
+                    vardiff,
+                    limits,
+                },
+                coordinator,
+            )
+            .await
+            .unwrap();
+            tx.send(server.local_addr().unwrap()).unwrap();
+            server.run().await;
+        });
+    });
+    rx.recv().unwrap()
+}
+
+pub fn easy_vardiff() -> VardiffConfig {
+    VardiffConfig {
+        start: 1e-6,
+        min: 1e-6,
+        max: 1e-6,
+        share_interval: Duration::from_secs(5),
+    }
+}
+
+/// A raw Stratum connection.
+pub struct Raw {
+    reader: BufReader<TcpStream>,
+    pub writer: TcpStream,
+    next_id: u64,
+}
+
+impl Raw {
+    pub fn connect(addr: SocketAddr) -> Raw {
+        let stream = TcpStream::connect(addr).unwrap();
+        // A guard against a hang, not a timing check.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        Raw {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+            next_id: 1,
+        }
+    }
+
+    pub fn send(&mut self, method: &str, params: Value) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = json!({"id": id, "method": method, "params": params}).to_string() + "\n";
+        self.writer.write_all(line.as_bytes()).unwrap();
+        id
+    }
+
+    pub fn read(&mut self) -> Value {
+        self.read_or_closed()
+            .expect("a line before the connection closed")
+    }
+
+    /// The next line, or `None` when the server closed the connection (a reset counts:
+    /// the server closed with our bytes unread).
+    pub fn read_or_closed(&mut self) -> Option<Value> {
+        let mut line = String::new();
+        match self.reader.read_line(&mut line) {
+            Ok(0) => None,
+            Ok(_) => {
+                Some(serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line:?}")))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => None,
+            Err(e) => panic!("reading from the server: {e}"),
+        }
+    }
+
+    /// Reads until the server closes the connection; returns what came before.
+    pub fn read_until_closed(&mut self) -> Vec<Value> {
+        std::iter::from_fn(|| self.read_or_closed()).collect()
+    }
+
+    /// Sends a request and returns its reply, collecting notifications on the way.
+    pub fn request(&mut self, method: &str, params: Value, notes: &mut Vec<Value>) -> Value {
+        let id = self.send(method, params);
+        loop {
+            let message = self.read();
+            if message["id"] == json!(id) {
+                return message;
+            }
+            notes.push(message);
+        }
+    }
+
+    pub fn notification(&mut self, method: &str, notes: &mut Vec<Value>) -> Value {
+        if let Some(i) = notes.iter().position(|n| n["method"] == method) {
+            return notes.remove(i);
+        }
+        loop {
+            let message = self.read();
+            if message["method"] == method {
+                return message;
+            }
+            notes.push(message);
+        }
+    }
+}
+
+pub fn error_code(reply: &Value) -> i64 {
+    reply["error"][0]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no error: {reply}"))
+}
