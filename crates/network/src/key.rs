@@ -86,9 +86,16 @@ fn write_key(path: &Path, key: &NodeKey) -> Result<(), NetworkError> {
     }
     // Write a temporary file and rename it, so a crash never leaves a half-written key
     // that the next start would refuse.
+    // The mode applies only to a file this call creates: a leftover temporary file
+    // (perhaps world-readable, perhaps a planted link) is removed, never written through.
     let tmp = path.with_extension("tmp");
+    match std::fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error(e)),
+    }
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -105,6 +112,20 @@ fn write_key(path: &Path, key: &NodeKey) -> Result<(), NetworkError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stale_world_readable_temporary_file_does_not_leak_the_key() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node_key");
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, "left over").unwrap();
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o644)).unwrap();
+        load_or_create_keypair(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
 
     #[test]
     fn created_once_then_loaded() {
