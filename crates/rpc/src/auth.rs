@@ -5,6 +5,7 @@ use base64::Engine;
 use rand::RngCore;
 use std::io::Write;
 use std::path::Path;
+use subtle::ConstantTimeEq;
 
 /// The user name of cookie authentication.
 pub const COOKIE_USER: &str = "__cookie__";
@@ -38,18 +39,11 @@ impl Credentials {
         let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
             return false;
         };
+        // Compared in constant time, so timing does not reveal a matching prefix.
         self.accepted
             .iter()
-            .any(|pair| constant_time_eq(pair.as_bytes(), &decoded))
+            .any(|pair| bool::from(pair.as_bytes().ct_eq(&decoded)))
     }
-}
-
-/// Compares without an early exit, so timing does not reveal a matching prefix.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Writes a fresh cookie to `path` and returns its password. The file is readable by
