@@ -24,48 +24,21 @@ pub fn target_for_difficulty(difficulty: f64, pow: PowAlgorithm) -> Target {
     if !(difficulty.is_finite() && difficulty > 0.0) {
         return Target(U256::MAX);
     }
-    Target(f64_to_u256(u256_to_f64(diff1_target(pow).0) / difficulty))
+    Target(f64_to_u256(f64::from(diff1_target(pow).0) / difficulty))
 }
 
 /// The difficulty a target stands for (for display and vardiff bounds).
 pub fn difficulty_for_target(target: &Target, pow: PowAlgorithm) -> f64 {
-    u256_to_f64(diff1_target(pow).0) / u256_to_f64(target.0).max(1.0)
+    f64::from(diff1_target(pow).0) / f64::from(target.0).max(1.0)
 }
 
-fn u256_to_f64(value: U256) -> f64 {
-    value.as_limbs().iter().rev().fold(0.0, |acc, limb| {
-        acc * 18_446_744_073_709_551_616.0 + *limb as f64
-    })
-}
-
-/// Exact conversion of a non-negative float (its 53-bit mantissa shifted into place),
-/// saturating at `U256::MAX`.
+/// A non-negative float as an integer, truncated as Rust's `as` truncates; NaN and
+/// negatives give zero, values from 2^256 up saturate.
 fn f64_to_u256(value: f64) -> U256 {
-    if value.is_nan() || value <= 0.0 {
-        return U256::ZERO;
-    }
-    if value.is_infinite() {
+    if value >= 2f64.powi(256) {
         return U256::MAX;
     }
-    let bits = value.to_bits();
-    let raw_exponent = ((bits >> 52) & 0x7ff) as i32;
-    let fraction = bits & ((1u64 << 52) - 1);
-    // Subnormals have no implicit leading bit; they are far below 1 anyway.
-    if raw_exponent == 0 {
-        return U256::ZERO;
-    }
-    let mantissa = fraction | (1u64 << 52);
-    let exponent = raw_exponent - 1075;
-    if exponent >= 0 {
-        if exponent + 53 > 256 {
-            return U256::MAX;
-        }
-        U256::from(mantissa) << (exponent as usize)
-    } else if exponent <= -64 {
-        U256::ZERO
-    } else {
-        U256::from(mantissa >> (-exponent) as u32)
-    }
+    U256::try_from(value.trunc()).unwrap_or(U256::ZERO)
 }
 
 #[cfg(test)]
