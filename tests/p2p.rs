@@ -244,3 +244,36 @@ fn garbage_on_the_p2p_port_is_dropped_and_memory_stays_bounded() {
     assert_eq!(node.rpc("getconnectioncount", json!([])), json!(0));
     node.stop();
 }
+
+/// A node whose chain has less work than the spec's `min_chain_work` is catching up,
+/// whatever its peers say: in initial download until it has synced past that work
+/// from a peer (on a live chain, merged mining waits for it too).
+#[test]
+fn a_node_below_the_minimum_chain_work_is_in_initial_download_until_past_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // Dev blocks are worth 2 each: genesis and 30 blocks make 0x3e.
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../chainspec/dev.toml"
+    ))
+    .unwrap()
+    .replace("[consensus]\n", "[consensus]\nmin_chain_work = \"0x3e\"\n");
+    let spec_path = dir.path().join("raised.toml");
+    std::fs::write(&spec_path, spec).unwrap();
+    let spec_arg = spec_path.to_str().unwrap();
+    let mut honest = Node::start(&["--chain", spec_arg]);
+    honest.generate(40);
+    let mut fresh = Node::start(&["--chain", spec_arg]);
+    let ibd =
+        |node: &Node| node.rpc("getblockchaininfo", json!([]))["initialblockdownload"].clone();
+    wait_until(30, "the fresh node knows it is behind", || {
+        ibd(&fresh) == json!(true)
+    });
+    fresh.rpc("addnode", json!([honest.p2p_addr(), "onetry"]));
+    wait_until(60, "the fresh node syncs", || fresh.height() == 40);
+    wait_until(30, "and leaves initial download", || {
+        ibd(&fresh) == json!(false)
+    });
+    fresh.stop();
+    honest.stop();
+}

@@ -80,6 +80,7 @@ impl ChainAccess for ChainAdapter {
             header_work: best_header
                 .map_or(tip.chain_work, |e| e.chain_work)
                 .to_be_bytes(),
+            below_min_work: tip.chain_work < chain.params().spec.consensus.min_chain_work,
         }
     }
 

@@ -21,6 +21,10 @@ pub struct ChainStatus {
     /// The valid header with the most work (ahead of `best_*` while blocks are missing).
     pub header_height: u32,
     pub header_work: [u8; 32],
+    /// The active chain has less work than the chain spec's `min_chain_work`: it
+    /// cannot be the real chain yet, so the node is catching up (as Core's
+    /// `IsInitialBlockDownload`).
+    pub below_min_work: bool,
 }
 
 /// Why headers, a block or a transaction were refused.

@@ -177,6 +177,7 @@ mod tests {
             best_work: [0; 32],
             header_height: 0,
             header_work: [0; 32],
+            below_min_work: false,
         })
     }
 

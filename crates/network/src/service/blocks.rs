@@ -208,15 +208,17 @@ impl Service {
     }
 
     /// Enters initial download when our own validated headers are well ahead of our
-    /// blocks; leaves it once nothing is left to fetch. Peers' claims play no part
+    /// blocks, or our chain has less work than the spec's `min_chain_work`; leaves it
+    /// once neither holds and nothing is left to fetch. Peers' claims play no part
     /// (Core's `IsInitialBlockDownload` reads only its own chain): a peer claiming a
     /// chain it never delivers cannot hold the node in initial download, where it would
     /// mine nothing and relay no transactions.
     pub(super) fn update_initial_download(&mut self) {
         let height = self.sync.local.best_height;
         let target = self.sync.local.header_height;
+        let below_min_work = self.sync.local.below_min_work;
         if !self.sync.initial_download {
-            if target > height.saturating_add(INITIAL_DOWNLOAD_LAG) {
+            if below_min_work || target > height.saturating_add(INITIAL_DOWNLOAD_LAG) {
                 self.sync.initial_download = true;
                 self.sync.reset_progress();
                 info!(height, target, "initial block download started");
@@ -225,7 +227,8 @@ impl Service {
             }
             return;
         }
-        let done = self.sync.header_peer.is_none()
+        let done = !below_min_work
+            && self.sync.header_peer.is_none()
             && self.sync.in_flight.is_empty()
             && self.sync.pending.is_empty()
             && !self.sync.blocks_missing();

@@ -315,6 +315,7 @@ impl ChainAccess for MemChain {
             best_work: work(state.tip_height()),
             header_height,
             header_work: work(header_height),
+            below_min_work: false,
         }
     }
 
