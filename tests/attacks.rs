@@ -87,6 +87,18 @@ fn boundless_claims(genesis: BlockHash) -> Answer {
     })
 }
 
+/// An attacker connected to `node` that claims endless work.
+fn connect_liar(runtime: &tokio::runtime::Runtime, node: &Node) -> Attacker {
+    let genesis = genesis(node);
+    runtime
+        .block_on(Attacker::connect(
+            genesis,
+            &node.p2p_addr(),
+            boundless_claims(genesis),
+        ))
+        .unwrap()
+}
+
 /// A chain of `length` valid blocks on the template's parent, each at the easy dev
 /// target: what the attacker's laptop makes in moments.
 fn cheap_chain(template: &Template, length: usize, tag: u8) -> Vec<Block> {
@@ -210,15 +222,8 @@ fn a_claim_of_endless_work_holds_no_node_back() {
     let honest = Node::start(&["--chain", "dev"]);
     honest.generate(50);
     let victim = Node::start(&["--chain", "dev"]);
-    let genesis = genesis(&victim);
     let runtime = runtime();
-    let attacker = runtime
-        .block_on(Attacker::connect(
-            genesis,
-            &victim.p2p_addr(),
-            boundless_claims(genesis),
-        ))
-        .unwrap();
+    let attacker = connect_liar(&runtime, &victim);
     victim.rpc("addnode", json!([honest.p2p_addr(), "onetry"]));
     wait_until(60, "the victim syncs from the honest node", || {
         victim.height() == 50
@@ -266,15 +271,8 @@ fn a_flood_of_transactions_with_unknown_inputs_gets_the_sender_banned() {
     victim.generate(1);
     let honest = Node::start(&["--chain", "dev", "--bootnode", &victim.p2p_addr()]);
     wait_until(60, "the honest node syncs", || honest.height() == 1);
-    let genesis = genesis(&victim);
     let runtime = runtime();
-    let attacker = runtime
-        .block_on(Attacker::connect(
-            genesis,
-            &victim.p2p_addr(),
-            boundless_claims(genesis),
-        ))
-        .unwrap();
+    let attacker = connect_liar(&runtime, &victim);
     for n in 0..200 {
         let bytes = encode::serialize(&unfounded_transaction(n));
         if runtime
@@ -333,13 +331,7 @@ fn a_getheaders_flood_gets_the_sender_banned_while_rpc_answers() {
     victim.generate(2_100);
     let genesis = genesis(&victim);
     let runtime = runtime();
-    let attacker = runtime
-        .block_on(Attacker::connect(
-            genesis,
-            &victim.p2p_addr(),
-            boundless_claims(genesis),
-        ))
-        .unwrap();
+    let attacker = connect_liar(&runtime, &victim);
     let banned = AtomicBool::new(false);
     let mut latencies = std::thread::scope(|scope| {
         scope.spawn(|| {
@@ -425,13 +417,7 @@ fn measure_a_node_under_attack() {
     rows.push(("unattacked", observe(&victim, &honest, 10, |_| {})));
 
     let siblings = cheap_siblings(&on_genesis, 10_000);
-    let spammer = runtime
-        .block_on(Attacker::connect(
-            genesis,
-            &victim.p2p_addr(),
-            boundless_claims(genesis),
-        ))
-        .unwrap();
+    let spammer = connect_liar(&runtime, &victim);
     rows.push((
         "10,000 side-chain blocks gossiped",
         observe(&victim, &honest, 10, |stop| {
@@ -447,13 +433,7 @@ fn measure_a_node_under_attack() {
         }),
     ));
 
-    let reader = runtime
-        .block_on(Attacker::connect(
-            genesis,
-            &victim.p2p_addr(),
-            boundless_claims(genesis),
-        ))
-        .unwrap();
+    let reader = connect_liar(&runtime, &victim);
     rows.push((
         "GetHeaders flood, 16 requests of 2,000 headers always open",
         observe(&victim, &honest, 10, |stop| {
@@ -463,13 +443,7 @@ fn measure_a_node_under_attack() {
         }),
     ));
 
-    let flooder = runtime
-        .block_on(Attacker::connect(
-            genesis,
-            &victim.p2p_addr(),
-            boundless_claims(genesis),
-        ))
-        .unwrap();
+    let flooder = connect_liar(&runtime, &victim);
     rows.push((
         "transactions with unknown inputs until banned",
         observe(&victim, &honest, 10, |stop| {
