@@ -227,16 +227,7 @@ pub(crate) fn query<F>(
 ) where
     F: FnOnce(&dyn ChainAccess) -> ChainEvent + Send + 'static,
 {
-    let chain = chain.clone();
-    let events = events.clone();
-    tokio::spawn(async move {
-        match tokio::task::spawn_blocking(move || read(chain.as_ref())).await {
-            Ok(event) => {
-                let _ = events.send(event);
-            }
-            Err(e) => error!("chain read failed: {e}"),
-        }
-    });
+    spawn_read(None, chain, events, read);
 }
 
 /// [`query`] for answering a peer: waits for one of `permits` first, so that however
@@ -249,12 +240,26 @@ pub(crate) fn serve_query<F>(
 ) where
     F: FnOnce(&dyn ChainAccess) -> ChainEvent + Send + 'static,
 {
-    let permits = permits.clone();
+    spawn_read(Some(permits.clone()), chain, events, read);
+}
+
+fn spawn_read<F>(
+    permits: Option<Arc<tokio::sync::Semaphore>>,
+    chain: &Arc<dyn ChainAccess>,
+    events: &mpsc::UnboundedSender<ChainEvent>,
+    read: F,
+) where
+    F: FnOnce(&dyn ChainAccess) -> ChainEvent + Send + 'static,
+{
     let chain = chain.clone();
     let events = events.clone();
     tokio::spawn(async move {
-        let Ok(_permit) = permits.acquire_owned().await else {
-            return;
+        let _permit = match permits {
+            Some(permits) => match permits.acquire_owned().await {
+                Ok(permit) => Some(permit),
+                Err(_) => return,
+            },
+            None => None,
         };
         match tokio::task::spawn_blocking(move || read(chain.as_ref())).await {
             Ok(event) => {
