@@ -1,24 +1,20 @@
 //! Merged-mining RPC handlers called through the method table on a real chain database:
 //! an AuxPoW above the allowance is refused, naming the bound, and changes nothing.
 
-use bitcoin::block::{Header as PureHeader, Version};
-use bitcoin::hashes::Hash;
-use bitcoin::{
-    absolute, transaction, Amount, BlockHash, OutPoint, ScriptBuf, Sequence, Transaction, TxIn,
-    TxMerkleNode, TxOut, Witness,
-};
+use bitcoin::{BlockHash, ScriptBuf};
 use serde_json::{json, Value};
 use std::str::FromStr;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use venture_auxpow::{merkle_root, AuxChain, AuxPow, MergedMiningCommitment, MAX_AUXPOW_BYTES};
+use venture_auxpow::{AuxPow, MAX_AUXPOW_BYTES};
 use venture_chain::{Chain, Clock};
 use venture_chainspec::ChainParams;
 use venture_mempool::{Mempool, MempoolConfig};
-use venture_mining::{solve_header, AuxBlockCache, SolveOutcome};
+use venture_mining::AuxBlockCache;
 use venture_primitives::script_to_address;
 use venture_rpc::{codes, core_methods, Params, RpcContext, RpcError};
+use venture_testchain::{solved_auxpow, AuxPowShape, MINIMAL_AUXPOW};
 
 fn context(dir: &std::path::Path) -> Arc<RpcContext> {
     let params = Arc::new(ChainParams::load("dev").unwrap());
@@ -43,58 +39,14 @@ async fn call(ctx: &Arc<RpcContext>, method: &str, args: Vec<Value>) -> Result<V
     handler(ctx.clone(), Params::new(args)).await
 }
 
-/// A solved AuxPoW for `hash` whose parent coinbase is padded to `coinbase_bytes`.
+/// A solved AuxPoW for `hash` whose parent coinbase serializes to `coinbase_bytes`.
 fn auxpow_for(ctx: &RpcContext, hash: BlockHash, bits: u32, coinbase_bytes: usize) -> AuxPow {
-    let chain_id = ctx.params.spec.consensus.chain_id as i32;
-    let commitment = MergedMiningCommitment::build(
-        &[AuxChain {
-            chain_id,
-            block_hash: hash,
-        }],
-        0,
-    )
-    .unwrap();
-    let mut script = bitcoin::script::Builder::new().push_int(7).into_bytes();
-    script.push(44);
-    script.extend_from_slice(&commitment.script_bytes());
-    let coinbase = Transaction {
-        version: transaction::Version::ONE,
-        lock_time: absolute::LockTime::ZERO,
-        input: vec![TxIn {
-            previous_output: OutPoint::null(),
-            script_sig: ScriptBuf::from_bytes(script),
-            sequence: Sequence::MAX,
-            witness: Witness::new(),
-        }],
-        output: vec![TxOut {
-            value: Amount::from_sat(1),
-            script_pubkey: ScriptBuf::from_bytes(vec![0x6a; coinbase_bytes.saturating_sub(70)]),
-        }],
+    let shape = AuxPowShape {
+        coinbase_bytes,
+        ..MINIMAL_AUXPOW
     };
-    let leaves = [TxMerkleNode::from_raw_hash(
-        coinbase.compute_txid().to_raw_hash(),
-    )];
-    let mut parent = PureHeader {
-        version: Version::from_consensus(0x2000_0000),
-        prev_blockhash: BlockHash::all_zeros(),
-        merkle_root: merkle_root(&leaves).unwrap(),
-        time: 1_900_000_000,
-        bits: bitcoin::CompactTarget::from_consensus(bits),
-        nonce: 0,
-    };
-    let target = venture_pow::Target::from_bits(bits, &ctx.params.pow_limit).unwrap();
-    let parent_pow = ctx.params.spec.merged_mining.as_ref().unwrap().parent_pow;
-    let (outcome, _) = solve_header(
-        &mut parent,
-        parent_pow,
-        &target,
-        u64::MAX,
-        &AtomicBool::new(false),
-    );
-    assert_eq!(outcome, SolveOutcome::Found);
-    commitment
-        .assemble(chain_id, coinbase, Vec::new(), parent)
-        .unwrap()
+    let bits = bitcoin::CompactTarget::from_consensus(bits);
+    solved_auxpow(&ctx.params, hash, bits, 1_900_000_000, shape)
 }
 
 #[tokio::test]
