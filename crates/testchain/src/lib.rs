@@ -1,8 +1,13 @@
-//! Test support shared by the crates that take merge-mined blocks (chain, mining, RPC):
-//! AuxPoWs built and solved the way a pool builds them, in any size a test asks for.
+//! Test support shared by the crates above the chain (chain, mempool, mining, RPC):
+//! AuxPoWs built and solved the way a pool builds them, in any size a test asks for,
+//! and a key to pay and spend with ([`TestKey`]).
 //!
 //! `venture-testkit` stays the leaf crate that locates the reference vectors (the
 //! lowest crates' tests depend on it); what needs a chain spec lives here.
+
+mod key;
+
+pub use key::TestKey;
 
 use bitcoin::block::{Header as PureHeader, Version};
 use bitcoin::hashes::Hash;

@@ -3,12 +3,9 @@
 #![allow(dead_code)]
 
 use bitcoin::hashes::Hash;
-use bitcoin::key::{Keypair, TapTweak};
-use bitcoin::secp256k1::{Message, Secp256k1, SecretKey};
-use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache, TapSighashType};
 use bitcoin::{
-    Amount, BlockHash, CompactTarget, CompressedPublicKey, OutPoint, ScriptBuf, Sequence,
-    Transaction, TxIn, TxMerkleNode, TxOut, Witness,
+    Amount, BlockHash, CompactTarget, OutPoint, ScriptBuf, Sequence, Transaction, TxIn,
+    TxMerkleNode, TxOut, Witness,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -183,64 +180,8 @@ pub fn rejection(chain: &mut Chain, block: Block) -> Reject {
     kind
 }
 
-/// A key whose P2WPKH and P2TR outputs tests pay and spend.
-pub struct TestKey {
-    pub secret: SecretKey,
-}
-
-impl TestKey {
-    pub fn new(tag: u8) -> TestKey {
-        TestKey {
-            secret: SecretKey::from_slice(&[tag; 32]).unwrap(),
-        }
-    }
-
-    fn public(&self) -> CompressedPublicKey {
-        CompressedPublicKey(self.secret.public_key(&Secp256k1::signing_only()))
-    }
-
-    pub fn p2wpkh(&self) -> ScriptBuf {
-        ScriptBuf::new_p2wpkh(&self.public().wpubkey_hash())
-    }
-
-    pub fn p2tr(&self) -> ScriptBuf {
-        let secp = Secp256k1::new();
-        let (internal, _) = Keypair::from_secret_key(&secp, &self.secret).x_only_public_key();
-        ScriptBuf::new_p2tr(&secp, internal, None)
-    }
-
-    /// Signs input `index` of `tx` (spending P2WPKH `prevout`) with SIGHASH_ALL.
-    pub fn sign_p2wpkh(&self, tx: &mut Transaction, index: usize, prevout: &TxOut) {
-        let sighash = SighashCache::new(&*tx)
-            .p2wpkh_signature_hash(
-                index,
-                &prevout.script_pubkey,
-                prevout.value,
-                EcdsaSighashType::All,
-            )
-            .unwrap();
-        let secp = Secp256k1::signing_only();
-        let signature =
-            secp.sign_ecdsa(&Message::from_digest(sighash.to_byte_array()), &self.secret);
-        let signature = bitcoin::ecdsa::Signature::sighash_all(signature);
-        tx.input[index].witness = Witness::p2wpkh(&signature, &self.public().0);
-    }
-
-    /// Signs input `index` of `tx` by the taproot key path with SIGHASH_DEFAULT and
-    /// returns the 64-byte signature.
-    pub fn sign_p2tr(&self, tx: &Transaction, index: usize, spent: &[TxOut]) -> Vec<u8> {
-        let secp = Secp256k1::new();
-        let sighash = SighashCache::new(tx)
-            .taproot_key_spend_signature_hash(index, &Prevouts::All(spent), TapSighashType::Default)
-            .unwrap();
-        let keypair = Keypair::from_secret_key(&secp, &self.secret).tap_tweak(&secp, None);
-        let signature = secp.sign_schnorr_no_aux_rand(
-            &Message::from_digest(sighash.to_byte_array()),
-            &keypair.to_keypair(),
-        );
-        signature.as_ref().to_vec()
-    }
-}
+#[allow(unused_imports)]
+pub use venture_testchain::TestKey;
 
 /// An unsigned transaction spending `inputs` to `outputs`.
 pub fn unsigned(inputs: &[OutPoint], outputs: Vec<TxOut>) -> Transaction {

@@ -5,11 +5,8 @@
 
 use bitcoin::block::{Header as PureHeader, Version};
 use bitcoin::hashes::Hash;
-use bitcoin::secp256k1::{Message, Secp256k1, SecretKey};
-use bitcoin::sighash::{EcdsaSighashType, SighashCache};
 use bitcoin::{
-    absolute, Amount, CompactTarget, CompressedPublicKey, OutPoint, ScriptBuf, Sequence,
-    Transaction, TxIn, TxMerkleNode, TxOut, Witness,
+    Amount, CompactTarget, OutPoint, ScriptBuf, Transaction, TxMerkleNode, TxOut, Witness,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -33,88 +30,8 @@ pub fn open(params: &Arc<ChainParams>, dir: &Path) -> Chain {
     Chain::open(params.clone(), dir, Clock::from_fn(|| now() as i64)).unwrap()
 }
 
-/// A key whose P2WPKH output scripts tests pay and spend.
-pub struct TestKey {
-    pub secret: SecretKey,
-    pub script: ScriptBuf,
-}
-
-impl TestKey {
-    pub fn new(tag: u8) -> TestKey {
-        let secret = SecretKey::from_slice(&[tag; 32]).unwrap();
-        let public = CompressedPublicKey(secret.public_key(&Secp256k1::signing_only()));
-        TestKey {
-            secret,
-            script: ScriptBuf::new_p2wpkh(&public.wpubkey_hash()),
-        }
-    }
-
-    pub fn pay(&self, sats: u64) -> TxOut {
-        TxOut {
-            value: Amount::from_sat(sats),
-            script_pubkey: self.script.clone(),
-        }
-    }
-
-    /// A signed transaction spending `inputs` (outpoint and the output it spends) to
-    /// `outputs`, final at any height.
-    pub fn spend(&self, inputs: &[(OutPoint, TxOut)], outputs: Vec<TxOut>) -> Transaction {
-        self.spend_locked(inputs, outputs, absolute::LockTime::ZERO)
-    }
-
-    /// As [`TestKey::spend`], with `lock_time` enforced (sequences below final).
-    pub fn spend_locked(
-        &self,
-        inputs: &[(OutPoint, TxOut)],
-        outputs: Vec<TxOut>,
-        lock_time: absolute::LockTime,
-    ) -> Transaction {
-        let sequence = if lock_time == absolute::LockTime::ZERO {
-            Sequence::MAX
-        } else {
-            Sequence::ENABLE_LOCKTIME_NO_RBF
-        };
-        let mut tx = Transaction {
-            version: bitcoin::transaction::Version::TWO,
-            lock_time,
-            input: inputs
-                .iter()
-                .map(|(outpoint, _)| TxIn {
-                    previous_output: *outpoint,
-                    script_sig: ScriptBuf::new(),
-                    sequence,
-                    witness: Witness::new(),
-                })
-                .collect(),
-            output: outputs,
-        };
-        let secp = Secp256k1::signing_only();
-        let public = CompressedPublicKey(self.secret.public_key(&secp));
-        for (index, (_, prevout)) in inputs.iter().enumerate() {
-            let sighash = SighashCache::new(&tx)
-                .p2wpkh_signature_hash(
-                    index,
-                    &prevout.script_pubkey,
-                    prevout.value,
-                    EcdsaSighashType::All,
-                )
-                .unwrap();
-            let signature =
-                secp.sign_ecdsa(&Message::from_digest(sighash.to_byte_array()), &self.secret);
-            let signature = bitcoin::ecdsa::Signature::sighash_all(signature);
-            tx.input[index].witness = Witness::p2wpkh(&signature, &public.0);
-        }
-        tx
-    }
-
-    /// Spends one output whole to `to`, less `fee`.
-    pub fn spend_one(&self, input: &(OutPoint, TxOut), to: &TestKey, fee: u64) -> Transaction {
-        self.spend(
-            std::slice::from_ref(input),
-            vec![to.pay(input.1.value.to_sat() - fee)],
-        )
-    }
-}
+#[allow(unused_imports)]
+pub use venture_testchain::TestKey;
 
 /// A solved native block on `chain`'s tip carrying `transactions`, its coinbase paying
 /// the subsidy to `payout` (fees are left unclaimed, which consensus allows) and `tag`

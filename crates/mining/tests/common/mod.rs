@@ -2,13 +2,7 @@
 //! template code.
 #![allow(dead_code)]
 
-use bitcoin::hashes::Hash;
-use bitcoin::secp256k1::{Message, Secp256k1, SecretKey};
-use bitcoin::sighash::{EcdsaSighashType, SighashCache};
-use bitcoin::{
-    Amount, BlockHash, CompressedPublicKey, OutPoint, ScriptBuf, Sequence, Transaction, TxIn,
-    TxOut, Witness,
-};
+use bitcoin::{BlockHash, OutPoint, ScriptBuf, TxOut};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -89,70 +83,8 @@ pub fn reject_reason(chain: &mut Chain, block: Block) -> &'static str {
     }
 }
 
-/// A key whose P2WPKH output scripts tests pay and spend.
-pub struct TestKey {
-    pub secret: SecretKey,
-    pub script: ScriptBuf,
-}
-
-impl TestKey {
-    pub fn new(tag: u8) -> TestKey {
-        let secret = SecretKey::from_slice(&[tag; 32]).unwrap();
-        let public = CompressedPublicKey(secret.public_key(&Secp256k1::signing_only()));
-        TestKey {
-            secret,
-            script: ScriptBuf::new_p2wpkh(&public.wpubkey_hash()),
-        }
-    }
-
-    /// Signs input `index` of `tx`, which spends `prevout`, with SIGHASH_ALL.
-    pub fn sign(&self, tx: &mut Transaction, index: usize, prevout: &TxOut) {
-        let secp = Secp256k1::signing_only();
-        let sighash = SighashCache::new(&*tx)
-            .p2wpkh_signature_hash(
-                index,
-                &prevout.script_pubkey,
-                prevout.value,
-                EcdsaSighashType::All,
-            )
-            .unwrap();
-        let signature =
-            secp.sign_ecdsa(&Message::from_digest(sighash.to_byte_array()), &self.secret);
-        let signature = bitcoin::ecdsa::Signature::sighash_all(signature);
-        let public = CompressedPublicKey(self.secret.public_key(&Secp256k1::signing_only()));
-        tx.input[index].witness = Witness::p2wpkh(&signature, &public.0);
-    }
-
-    /// A transaction spending `inputs` (outpoint and the output it spends) to
-    /// `outputs`, signed.
-    pub fn spend(&self, inputs: &[(OutPoint, TxOut)], outputs: Vec<TxOut>) -> Transaction {
-        let mut tx = Transaction {
-            version: bitcoin::transaction::Version::TWO,
-            lock_time: bitcoin::absolute::LockTime::ZERO,
-            input: inputs
-                .iter()
-                .map(|(outpoint, _)| TxIn {
-                    previous_output: *outpoint,
-                    script_sig: ScriptBuf::new(),
-                    sequence: Sequence::MAX,
-                    witness: Witness::new(),
-                })
-                .collect(),
-            output: outputs,
-        };
-        for (index, (_, prevout)) in inputs.iter().enumerate() {
-            self.sign(&mut tx, index, prevout);
-        }
-        tx
-    }
-
-    pub fn pay(&self, sats: u64) -> TxOut {
-        TxOut {
-            value: Amount::from_sat(sats),
-            script_pubkey: self.script.clone(),
-        }
-    }
-}
+#[allow(unused_imports)]
+pub use venture_testchain::TestKey;
 
 /// Mines a block with the pool's transactions (the pool first catches up with the
 /// chain) and connects it.
