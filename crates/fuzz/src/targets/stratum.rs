@@ -1,0 +1,286 @@
+//! Stratum v1 lines on both sides of `ventured mm`.
+//!
+//! Server: a miner's bytes go through the server's line framing (in the 4 KiB reads the
+//! server makes) and each line through a fresh connection's [`Session`], backed by a real
+//! coordinator holding a parent template and two aux blocks at easy targets, so that
+//! subscribe, authorize and submit reach share checking and block assembly. Every line
+//! the server answers must itself parse as one Stratum message.
+//!
+//! Client: a pool's bytes go through the CPU miner's framing and message handling up to
+//! the header its hashing threads would build.
+
+use super::{fingerprint, Bounds, InputKind, Mismatch, Target};
+use bitcoin::hashes::Hash;
+use bitcoin::{BlockHash, ScriptBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use venture_mining::coordinator::{
+    AuxBlock, AuxConfig, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
+};
+use venture_mining::stratum::{
+    protocol, LineBuffer, Session, StratumLimits, VardiffConfig, MAX_LINE,
+};
+use venture_mining::stratum_client::replay_pool_bytes;
+use venture_mining::{Coordinator, CoordinatorConfig};
+use venture_pow::{PowAlgorithm, Target as PowTarget, U256};
+
+/// The server reads the socket in chunks of this size.
+const READ_CHUNK: usize = 4096;
+
+/// A line is at most [`MAX_LINE`] bytes; parsed into JSON values it may take 32 times
+/// that (a 2-byte array element becomes a 32-byte value in a vector grown by doubling),
+/// and the session clones parameters once. The coordinator, templates and jobs a fresh
+/// connection sets up stay well under a MiB. Nothing may grow with the number of lines.
+const STRATUM_BOUNDS: Bounds = Bounds {
+    single: 32 * MAX_LINE,
+    live_base: 1024 * 1024 + 128 * MAX_LINE,
+    live_per_byte: 0,
+};
+
+pub const SERVER: Target = Target {
+    name: "stratum-server",
+    about: "a miner's bytes to the Stratum server: line framing, then each line through a connection's session",
+    kind: InputKind::Text,
+    // Four times a line: room for the refusal of an endless line, while inputs of many
+    // lines, each answered, stay quick.
+    max_len: 4 * MAX_LINE,
+    bounds: STRATUM_BOUNDS,
+    run: server,
+};
+
+pub const CLIENT: Target = Target {
+    name: "stratum-client",
+    about: "a pool's bytes to the CPU Stratum miner: line framing, replies, notify, difficulty and extranonce changes",
+    kind: InputKind::Text,
+    // Long enough that a line buffered without limit exceeds the single-allocation
+    // bound, which a line-bounded reader never approaches.
+    max_len: 1 << 20,
+    bounds: STRATUM_BOUNDS,
+    run: client,
+};
+
+fn endpoint() -> NodeEndpoint {
+    NodeEndpoint::new("127.0.0.1:1", NodeAuth::Cookie("unused".into()))
+}
+
+/// A coordinator with work for one parent and two aux chains, every target easy.
+fn coordinator(now: Instant) -> Arc<Coordinator> {
+    let parent = ParentConfig {
+        endpoint: endpoint(),
+        pow: PowAlgorithm::Sha256d,
+        rules: vec!["segwit".into()],
+        payout_script: ScriptBuf::from_bytes(vec![0x51]),
+        longpoll: false,
+        poll_interval: Duration::from_secs(1),
+    };
+    let aux = (0..2)
+        .map(|_| AuxConfig {
+            endpoint: endpoint(),
+            address: "unused".into(),
+        })
+        .collect();
+    let (coordinator, _solutions) = Coordinator::detached(CoordinatorConfig::new(parent, aux));
+    let easy = PowTarget(U256::MAX >> 1usize);
+    coordinator.update_parent(
+        ParentTemplate {
+            version: 0x2000_0000,
+            prev_hash: BlockHash::from_byte_array([1; 32]),
+            bits: 0x207f_ffff,
+            target: easy,
+            height: 10,
+            curtime: TEMPLATE_TIME,
+            mintime: TEMPLATE_TIME - 10_000,
+            coinbase_value: 5_000_000_000,
+            transactions: Vec::new(),
+            witness_commitment: None,
+            longpollid: None,
+            has_mweb: false,
+        },
+        now,
+    );
+    for (index, (chain_id, byte)) in [(0x5645, 0xaa), (0x0001, 0xbb)].into_iter().enumerate() {
+        let block = AuxBlock {
+            hash: BlockHash::from_byte_array([byte; 32]),
+            chain_id,
+            previous_block_hash: BlockHash::from_byte_array([byte ^ 0xff; 32]),
+            height: 3,
+            target: easy,
+        };
+        coordinator.update_aux(index, Some(block), now);
+    }
+    coordinator
+}
+
+/// The template's `curtime`: a submit's `ntime` must be near it.
+pub const TEMPLATE_TIME: u32 = 1_700_000_000;
+
+/// The job a fresh coordinator publishes last (parent, then each aux chain).
+pub const CURRENT_JOB: &str = "3";
+
+fn session(now: Instant) -> Session {
+    let vardiff = VardiffConfig {
+        // Every share meets the connection's target, so submits reach block assembly.
+        start: 1e-12,
+        min: 1e-12,
+        max: 1e15,
+        share_interval: Duration::from_secs(5),
+    };
+    let peer = std::net::SocketAddr::from(([127, 0, 0, 1], 3333));
+    let max_workers = StratumLimits::default().max_workers;
+    Session::new(
+        coordinator(now),
+        peer,
+        [0, 0, 0, 1],
+        vardiff,
+        max_workers,
+        now,
+    )
+}
+
+fn server(data: &[u8]) -> Result<u64, Mismatch> {
+    let now = Instant::now();
+    let mut session = session(now);
+    let mut buffer = LineBuffer::default();
+    let mut answers = 0usize;
+    let mut closed = false;
+    for chunk in data.chunks(READ_CHUNK) {
+        let Ok(lines) = buffer.push(chunk) else {
+            // A line past the limit closes the connection.
+            closed = true;
+            break;
+        };
+        for line in lines {
+            for answer in session.handle_line(&line, now) {
+                check_answer(&answer)?;
+                answers += 1;
+            }
+        }
+    }
+    for answer in session.on_tick(now + Duration::from_secs(60)) {
+        check_answer(&answer)?;
+    }
+    Ok(fingerprint((
+        "server",
+        answers.min(8),
+        closed,
+        session.difficulty().to_bits(),
+    )))
+}
+
+/// A line the server sends must be one line, and one Stratum message.
+fn check_answer(answer: &str) -> Result<(), Mismatch> {
+    if answer.contains('\n') || answer.contains('\r') {
+        return Err(Mismatch(format!(
+            "the server's answer spans lines: {answer:?}"
+        )));
+    }
+    if protocol::parse(answer).is_none() {
+        return Err(Mismatch(format!(
+            "the server's answer is not a Stratum message: {answer:?}"
+        )));
+    }
+    Ok(())
+}
+
+fn client(data: &[u8]) -> Result<u64, Mismatch> {
+    let outcome = match replay_pool_bytes(PowAlgorithm::Sha256d, data) {
+        Ok(Some(header)) => fingerprint(("work", header[0..4].to_vec(), header[72..76].to_vec())),
+        Ok(None) => fingerprint("no work"),
+        Err(e) => fingerprint(("closed", e.kind())),
+    };
+    Ok(outcome)
+}
+
+/// Seed sessions of a miner: what cgminer-era miners and ASIC firmware send.
+pub fn server_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let ntime = format!("{TEMPLATE_TIME:08x}");
+    let lines = |lines: &[String]| {
+        let mut bytes = lines.join("\n").into_bytes();
+        bytes.push(b'\n');
+        bytes
+    };
+    vec![
+        (
+            "subscribe-authorize-submit",
+            lines(&[
+                r#"{"id": 1, "method": "mining.subscribe", "params": ["cgminer/4.10.0"]}"#.into(),
+                r#"{"id": 2, "method": "mining.authorize", "params": ["worker1", "x"]}"#.into(),
+                format!(r#"{{"id": 4, "method": "mining.submit", "params": ["worker1", "{CURRENT_JOB}", "00000001", "{ntime}", "504e86ed"]}}"#),
+                format!(r#"{{"id": 5, "method": "mining.submit", "params": ["worker1", "{CURRENT_JOB}", "00000001", "{ntime}", "504e86ed"]}}"#),
+            ]),
+        ),
+        (
+            "configure-suggest-extranonce",
+            lines(&[
+                r#"{"id":1,"method":"mining.configure","params":[["version-rolling","minimum-difficulty"],{"version-rolling.mask":"1fffe000","minimum-difficulty.value":2048}]}"#.into(),
+                r#"{"id":2,"method":"mining.subscribe","params":[]}"#.into(),
+                r#"{"id":3,"method":"mining.extranonce.subscribe","params":[]}"#.into(),
+                r#"{"id":4,"method":"mining.suggest_difficulty","params":[0.001]}"#.into(),
+                r#"{"id":5,"method":"mining.authorize","params":["w.1",""]}"#.into(),
+            ]),
+        ),
+        (
+            "out-of-order-and-stale",
+            lines(&[
+                format!(r#"{{"id":1,"method":"mining.submit","params":["w","{CURRENT_JOB}","00000000","{ntime}","00000000"]}}"#),
+                r#"{"id":2,"method":"mining.subscribe","params":null}"#.into(),
+                r#"{"id":3,"method":"mining.submit","params":["w","1","zz","0","1"]}"#.into(),
+                r#"{"id":"a","method":"mining.authorize","params":"w"}"#.into(),
+                r#"{"id":4,"method":"mining.submit","params":["w","1","0000000000","ffffffff","1"]}"#.into(),
+            ]),
+        ),
+        (
+            "replies-and-unknown",
+            lines(&[
+                r#"{"id":null,"result":true,"error":null}"#.into(),
+                r#"{"id":7,"result":null,"error":[20,"x",null]}"#.into(),
+                r#"{"id":8,"method":"mining.get_transactions","params":["1"]}"#.into(),
+                "not json".into(),
+                r#"[1,2,3]"#.into(),
+            ]),
+        ),
+    ]
+}
+
+/// Seed sessions of a pool, written by this project's own server: what a fresh
+/// connection answers to subscribe and authorize (subscription, difficulty, notify),
+/// then difficulty and extranonce changes and share replies.
+pub fn client_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let now = Instant::now();
+    let mut session = session(now);
+    let mut opening = Vec::new();
+    for line in [
+        r#"{"id":1,"method":"mining.subscribe","params":["venture-miner"]}"#,
+        r#"{"id":2,"method":"mining.authorize","params":["replay",""]}"#,
+    ] {
+        opening.extend(session.handle_line(line, now));
+    }
+    let join = |lines: &[String]| {
+        let mut bytes = lines.join("\n").into_bytes();
+        bytes.push(b'\n');
+        bytes
+    };
+    let mut later = opening.clone();
+    later.push(protocol::call(
+        serde_json::Value::Null,
+        "mining.set_difficulty",
+        serde_json::json!([0.5]),
+    ));
+    later.push(protocol::call(
+        serde_json::Value::Null,
+        "mining.set_extranonce",
+        serde_json::json!(["08000002", 8]),
+    ));
+    later.push(protocol::reply(
+        &serde_json::json!(10),
+        serde_json::json!(true),
+    ));
+    later.push(protocol::reply_error(
+        &serde_json::json!(11),
+        &protocol::StratumError::LowDifficulty,
+    ));
+    vec![
+        ("subscribe-authorize-notify", join(&opening)),
+        ("difficulty-extranonce-replies", join(&later)),
+    ]
+}
