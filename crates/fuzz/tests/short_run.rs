@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use venture_fuzz::corpus::{default_corpus_dir, load};
 use venture_fuzz::{run, RunConfig, TARGETS};
 
-/// Executions per target: about 35,000 in all, well under a minute in the dev profile.
+/// Executions per target: 40,000 in all, well under a minute in the dev profile.
 const EXECS: u64 = 4_000;
 
 /// One test for all targets, so that no other test allocates while one is measured.

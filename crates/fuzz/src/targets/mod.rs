@@ -8,6 +8,7 @@
 
 mod chainspec;
 mod consensus;
+mod mm;
 mod stratum;
 mod sync;
 
@@ -67,6 +68,7 @@ pub static TARGETS: &[Target] = &[
     sync::RESPONSE,
     stratum::SERVER,
     stratum::CLIENT,
+    mm::MM,
     chainspec::CHAINSPEC,
 ];
 

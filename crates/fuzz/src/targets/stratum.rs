@@ -12,10 +12,11 @@
 use super::{fingerprint, Bounds, InputKind, Mismatch, Target};
 use bitcoin::hashes::Hash;
 use bitcoin::{BlockHash, ScriptBuf};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use venture_mining::coordinator::{
-    AuxBlock, AuxConfig, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
+    AuxBlock, AuxConfig, FoundBlock, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
 };
 use venture_mining::stratum::{
     protocol, LineBuffer, Session, StratumLimits, VardiffConfig, MAX_LINE,
@@ -63,52 +64,66 @@ fn endpoint() -> NodeEndpoint {
     NodeEndpoint::new("127.0.0.1:1", NodeAuth::Cookie("unused".into()))
 }
 
-/// A coordinator with work for one parent and two aux chains, every target easy.
-fn coordinator(now: Instant) -> Arc<Coordinator> {
+/// A coordinator mining `template` and `aux` (at most two chains), with the receiver of
+/// the solutions its shares find.
+pub fn coordinator_with(
+    template: ParentTemplate,
+    aux: &[AuxBlock],
+    now: Instant,
+) -> (Arc<Coordinator>, Receiver<FoundBlock>) {
     let parent = ParentConfig {
         endpoint: endpoint(),
-        pow: PowAlgorithm::Sha256d,
+        pow: POW,
         rules: vec!["segwit".into()],
         payout_script: ScriptBuf::from_bytes(vec![0x51]),
         longpoll: false,
         poll_interval: Duration::from_secs(1),
     };
-    let aux = (0..2)
+    let slots = (0..2)
         .map(|_| AuxConfig {
             endpoint: endpoint(),
             address: "unused".into(),
         })
         .collect();
-    let (coordinator, _solutions) = Coordinator::detached(CoordinatorConfig::new(parent, aux));
+    let (coordinator, solutions) = Coordinator::detached(CoordinatorConfig::new(parent, slots));
+    coordinator.update_parent(template, now);
+    for (index, block) in aux.iter().take(2).enumerate() {
+        coordinator.update_aux(index, Some(block.clone()), now);
+    }
+    (coordinator, solutions)
+}
+
+/// The parent's proof of work in every Stratum target.
+pub const POW: PowAlgorithm = PowAlgorithm::Sha256d;
+
+/// A coordinator with work for one parent and two aux chains, every target easy.
+fn coordinator(now: Instant) -> Arc<Coordinator> {
     let easy = PowTarget(U256::MAX >> 1usize);
-    coordinator.update_parent(
-        ParentTemplate {
-            version: 0x2000_0000,
-            prev_hash: BlockHash::from_byte_array([1; 32]),
-            bits: 0x207f_ffff,
-            target: easy,
-            height: 10,
-            curtime: TEMPLATE_TIME,
-            mintime: TEMPLATE_TIME - 10_000,
-            coinbase_value: 5_000_000_000,
-            transactions: Vec::new(),
-            witness_commitment: None,
-            longpollid: None,
-            has_mweb: false,
-        },
-        now,
-    );
-    for (index, (chain_id, byte)) in [(0x5645, 0xaa), (0x0001, 0xbb)].into_iter().enumerate() {
-        let block = AuxBlock {
+    let template = ParentTemplate {
+        version: 0x2000_0000,
+        prev_hash: BlockHash::from_byte_array([1; 32]),
+        bits: 0x207f_ffff,
+        target: easy,
+        height: 10,
+        curtime: TEMPLATE_TIME,
+        mintime: TEMPLATE_TIME - 10_000,
+        coinbase_value: 5_000_000_000,
+        transactions: Vec::new(),
+        witness_commitment: None,
+        longpollid: None,
+        has_mweb: false,
+    };
+    let aux: Vec<AuxBlock> = [(0x5645, 0xaa), (0x0001, 0xbb)]
+        .into_iter()
+        .map(|(chain_id, byte)| AuxBlock {
             hash: BlockHash::from_byte_array([byte; 32]),
             chain_id,
             previous_block_hash: BlockHash::from_byte_array([byte ^ 0xff; 32]),
             height: 3,
             target: easy,
-        };
-        coordinator.update_aux(index, Some(block), now);
-    }
-    coordinator
+        })
+        .collect();
+    coordinator_with(template, &aux, now).0
 }
 
 /// The template's `curtime`: a submit's `ntime` must be near it.
@@ -183,7 +198,7 @@ fn check_answer(answer: &str) -> Result<(), Mismatch> {
 }
 
 fn client(data: &[u8]) -> Result<u64, Mismatch> {
-    let outcome = match replay_pool_bytes(PowAlgorithm::Sha256d, data) {
+    let outcome = match replay_pool_bytes(POW, data) {
         Ok(Some(header)) => fingerprint(("work", header[0..4].to_vec(), header[72..76].to_vec())),
         Ok(None) => fingerprint("no work"),
         Err(e) => fingerprint(("closed", e.kind())),
