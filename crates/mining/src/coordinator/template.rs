@@ -2,7 +2,6 @@
 //! Core, Litecoin Core, or a Venture node acting as parent).
 
 use crate::coordinator::MmError;
-use bitcoin::consensus::encode;
 use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{BlockHash, ScriptBuf, Transaction, TxMerkleNode, Txid, Wtxid};
 use serde_json::Value;
@@ -188,8 +187,8 @@ fn template_tx(entry: &Value) -> Result<TemplateTx, String> {
         (Some(txid), Some(wtxid)) => (txid, wtxid),
         // Old nodes give only `hash` (the txid); decode to be sure of both.
         _ => {
-            let tx: Transaction =
-                encode::deserialize(&data).map_err(|e| format!("transaction data: {e}"))?;
+            let tx: Transaction = venture_primitives::deserialize_transaction(&data)
+                .map_err(|e| format!("transaction data: {e}"))?;
             (
                 tx.compute_txid().to_byte_array(),
                 tx.compute_wtxid().to_byte_array(),
