@@ -17,14 +17,19 @@ static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static LARGEST: AtomicUsize = AtomicUsize::new(0);
 static REFUSED: AtomicUsize = AtomicUsize::new(0);
+/// While above zero, requests are not held against the execution (an oracle running a
+/// reference decoder whose memory is not under test).
+static EXEMPT: AtomicUsize = AtomicUsize::new(0);
 
 pub struct Counting;
 
 impl Counting {
     fn grew(size: usize) {
-        LARGEST.fetch_max(size, Ordering::Relaxed);
         let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
-        PEAK.fetch_max(live, Ordering::Relaxed);
+        if EXEMPT.load(Ordering::Relaxed) == 0 {
+            LARGEST.fetch_max(size, Ordering::Relaxed);
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
     }
 
     fn refuse(size: usize) -> bool {
@@ -73,7 +78,9 @@ unsafe impl GlobalAlloc for Counting {
             Self::grew(new_size);
             LIVE.fetch_sub(old, Ordering::Relaxed);
         } else {
-            LARGEST.fetch_max(new_size, Ordering::Relaxed);
+            if EXEMPT.load(Ordering::Relaxed) == 0 {
+                LARGEST.fetch_max(new_size, Ordering::Relaxed);
+            }
             LIVE.fetch_sub(old - new_size, Ordering::Relaxed);
         }
         // SAFETY: forwarded as received.
@@ -116,4 +123,17 @@ pub fn largest_so_far() -> usize {
     LARGEST
         .load(Ordering::Relaxed)
         .max(REFUSED.load(Ordering::Relaxed))
+}
+
+/// Runs `f` without holding its requests against the execution: for oracles that run a
+/// reference decoder (rust-bitcoin's own) to compare with the one under test. Whatever
+/// `f` keeps alive after it returns still counts once it is next resized or freed.
+pub fn exempt<T>(f: impl FnOnce() -> T) -> T {
+    EXEMPT.fetch_add(1, Ordering::Relaxed);
+    let result = f();
+    EXEMPT.fetch_sub(1, Ordering::Relaxed);
+    // The exempt requests were live during `f`; the peak must not count them later.
+    let live = LIVE.load(Ordering::Relaxed);
+    PEAK.fetch_max(live, Ordering::Relaxed);
+    result
 }

@@ -98,44 +98,44 @@ impl Coverage {
         self.edges
     }
 
-    /// Zeroes the counters before an execution.
-    pub fn reset(&mut self) {
-        for region in &self.regions {
-            // SAFETY: the region is the counter section the instrumentation registered;
-            // it lives as long as the program, and no instrumented code runs on this
-            // thread while the slice exists.
-            let counters = unsafe { std::slice::from_raw_parts_mut(region.start, region.len) };
-            counters.fill(0);
-        }
-    }
-
     /// Folds the counters of the execution just finished into what was seen; true when
     /// it reached an edge or a bucket never seen before. Zeroes the counters.
     pub fn collect(&mut self) -> bool {
         let mut new = false;
         for (region, seen) in self.regions.iter().zip(self.seen.iter_mut()) {
-            // SAFETY: as in `reset`.
+            // SAFETY: the region is the counter section the instrumentation registered;
+            // it lives as long as the program, and no instrumented code runs on this
+            // thread while the slice exists.
             let counters = unsafe { std::slice::from_raw_parts_mut(region.start, region.len) };
-            for (words, seen) in counters.chunks_mut(8).zip(seen.chunks_mut(8)) {
+            let (words, tail) = counters.as_chunks_mut::<8>();
+            let (seen_words, seen_tail) = seen.as_chunks_mut::<8>();
+            for (word, seen_word) in words.iter_mut().zip(seen_words.iter_mut()) {
                 // Most counters are zero: skip eight at a time.
-                if words.iter().all(|&c| c == 0) {
-                    continue;
-                }
-                for (count, seen) in words.iter_mut().zip(seen.iter_mut()) {
-                    let bit = bucket(*count);
-                    *count = 0;
-                    if bit & !*seen != 0 {
-                        if *seen == 0 {
-                            self.edges += 1;
-                        }
-                        *seen |= bit;
-                        new = true;
-                    }
+                if u64::from_ne_bytes(*word) != 0 {
+                    new |= fold(word, seen_word, &mut self.edges);
                 }
             }
+            new |= fold(tail, seen_tail, &mut self.edges);
         }
         new
     }
+}
+
+/// Folds `counters` into `seen`, zeroing them; true on a new edge or bucket.
+fn fold(counters: &mut [u8], seen: &mut [u8], edges: &mut usize) -> bool {
+    let mut new = false;
+    for (count, seen) in counters.iter_mut().zip(seen.iter_mut()) {
+        let bit = bucket(*count);
+        *count = 0;
+        if bit & !*seen != 0 {
+            if *seen == 0 {
+                *edges += 1;
+            }
+            *seen |= bit;
+            new = true;
+        }
+    }
+    new
 }
 
 impl Default for Coverage {

@@ -15,8 +15,12 @@ pub enum Finding {
     Oracle(String),
     #[error("slow input: one execution took {0:?}")]
     Slow(Duration),
-    #[error("a single allocation of {size} bytes exceeds the target's bound of {bound}")]
-    LargeAllocation { size: usize, bound: usize },
+    #[error("a single allocation of {size} bytes exceeds the target's bound of {bound} for a {len}-byte input")]
+    LargeAllocation {
+        size: usize,
+        bound: usize,
+        len: usize,
+    },
     #[error(
         "{live} bytes live at once exceed the target's bound of {bound} for a {len}-byte input"
     )]

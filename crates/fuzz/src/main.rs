@@ -56,7 +56,16 @@ enum Command {
     /// List the targets, their inputs and memory bounds.
     List,
     /// Run saved inputs once each, with every check, and report.
-    Replay { target: String, files: Vec<PathBuf> },
+    Replay {
+        target: String,
+        files: Vec<PathBuf>,
+        /// Where an input that is (still) a finding is written again.
+        #[arg(long)]
+        crashes: Option<PathBuf>,
+        /// An execution slower than this many milliseconds is a finding.
+        #[arg(long, default_value_t = 1_000)]
+        slow_ms: u64,
+    },
     /// Rewrite the seed corpus from the reference vectors and the project's encoders.
     Seeds {
         /// The vector directory (default: found like the tests find it).
@@ -86,28 +95,35 @@ fn execute(cli: Cli) -> Result<(), FuzzError> {
     match cli.command {
         Some(Command::List) => {
             for target in TARGETS {
+                let b = target.bounds;
                 println!(
-                    "{:<16} {}\n{:<16} max input {} bytes; single allocation <= {} bytes; live <= {} + {} x input bytes",
+                    "{:<16} {}\n{:<16} max input {} bytes; single allocation <= {} + {} x input bytes; live <= {} + {} x input bytes",
                     target.name,
                     target.about,
                     "",
                     target.max_len,
-                    target.bounds.single,
-                    target.bounds.live_base,
-                    target.bounds.live_per_byte
+                    b.single_base,
+                    b.single_per_byte,
+                    b.live_base,
+                    b.live_per_byte
                 );
             }
             Ok(())
         }
-        Some(Command::Replay { target, files }) => {
+        Some(Command::Replay {
+            target,
+            files,
+            crashes,
+            slow_ms,
+        }) => {
             let target = find(&target).ok_or(FuzzError::UnknownTarget(target))?;
-            let crashes = cli.crashes.unwrap_or_else(default_crash_dir);
+            let crashes = crashes.unwrap_or_else(default_crash_dir);
             for file in files {
                 let input = std::fs::read(&file).map_err(|source| FuzzError::Read {
                     path: file.clone(),
                     source,
                 })?;
-                match replay(target, &input, Some(Duration::from_millis(cli.slow_ms))) {
+                match replay(target, &input, Some(Duration::from_millis(slow_ms))) {
                     Ok(r) => println!(
                         "{}: ok in {:?}, largest allocation {} bytes, live peak {} bytes",
                         file.display(),

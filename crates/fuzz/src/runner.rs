@@ -126,10 +126,12 @@ fn judge(
     if let Some(size) = run.usage.refused {
         return Some(Finding::Refused(size));
     }
-    if run.usage.largest > target.bounds.single {
+    let single_bound = target.bounds.single_limit(input.len());
+    if run.usage.largest > single_bound {
         return Some(Finding::LargeAllocation {
             size: run.usage.largest,
-            bound: target.bounds.single,
+            bound: single_bound,
+            len: input.len(),
         });
     }
     let live_bound = target.bounds.live_limit(input.len());

@@ -21,7 +21,8 @@ pub const CHAINSPEC: Target = Target {
     // Nothing in it may make loading reserve memory by value: no window, table or
     // tranche list is sized from a number in the file beyond its own small limits.
     bounds: Bounds {
-        single: 1024 * 1024,
+        single_base: 1024 * 1024,
+        single_per_byte: 0,
         live_base: 4 * 1024 * 1024,
         live_per_byte: 64,
     },

@@ -1,37 +1,44 @@
 //! Consensus encodings from peers and pools: a block as gossiped and downloaded, a
 //! header with its AuxPoW, an AuxPoW as `submitauxblock` takes it, and a transaction as
-//! gossiped. Each is decoded with `encode::deserialize` as the node does, re-encoded
-//! (the format promises byte-exact round trips, the project's AuxPoW coinbase codec
-//! included), and the values a node derives first are computed, so that no decoded value
-//! can make them panic.
+//! gossiped. Each is decoded as the node decodes it, re-encoded (the formats promise
+//! byte-exact round trips, the project's AuxPoW coinbase codec included), compared with
+//! rust-bitcoin's own decoder where the node uses its own (transactions: same result,
+//! same value), and the values a node derives first are computed, so that no decoded
+//! value can make them panic.
 
 use super::{error_class, fingerprint, same_bytes, Bounds, InputKind, Mismatch, Target};
-use bitcoin::consensus::encode::{self, MAX_VEC_SIZE};
+use crate::alloc;
+use bitcoin::consensus::encode::{self, Decodable, MAX_VEC_SIZE};
 use bitcoin::hashes::Hash;
 use bitcoin::Transaction;
-use venture_auxpow::{check_auxpow_size, check_header_pow, AuxPow, AuxPowParams, LegacyRule};
+use std::mem::Discriminant;
+use venture_auxpow::{
+    check_auxpow_size, check_header_pow, AuxPow, AuxPowError, AuxPowParams, LegacyRule,
+};
 use venture_pow::{PowAlgorithm, Target as PowTarget, U256};
-use venture_primitives::{Block, Header};
+use venture_primitives::{deserialize_transaction, Block, Header};
 
-/// The most rust-bitcoin's witness decoder requests at once, whatever the input: four
-/// bytes of index per claimed element (up to `MAX_VEC_SIZE` elements, a 5-byte claim),
-/// then one doubling of that buffer when the first element's claimed length needs it.
-/// Every other vector it decodes reserves at most `MAX_VEC_SIZE / 4` up front.
-pub const WITNESS_RESERVATION: usize = 2 * (4 * MAX_VEC_SIZE + 128);
+/// The most a decoder may request for a length it has not read yet: rust-bitcoin caps
+/// every up-front reservation at `MAX_VEC_SIZE` (4,000,000 bytes, a largest block).
+pub const CLAIM_RESERVATION: usize = MAX_VEC_SIZE;
 
-/// Up-front reservations of nested vectors live at once while decoding a block
-/// (transactions, inputs, outputs: `MAX_VEC_SIZE / 4` each), with room for one more.
-const NESTED_RESERVATIONS: usize = MAX_VEC_SIZE;
+/// While decoding a block, the claimed script or witness element being read and the
+/// reservations of the vectors around it (transactions, inputs, outputs: a quarter of
+/// `MAX_VEC_SIZE` each) may be live together.
+const NESTED_RESERVATIONS: usize = CLAIM_RESERVATION + 3 * (MAX_VEC_SIZE / 4);
 
-/// Decoded values take more room than their encoding (a 9-byte output becomes a 32-byte
-/// `TxOut`, an empty witness element 5 bytes of witness storage), and vectors grow by
-/// doubling: 16 bytes per input byte covers both.
-const EXPANSION: usize = 16;
+/// What the bytes present may grow into: a witness of empty elements takes five bytes
+/// of storage per input byte, rust-bitcoin reserves four more per element and grows its
+/// buffer by doubling (old and new buffers both live while it moves); decoded inputs and
+/// outputs take two to four times their encoding. 8 per byte for one buffer, 24 for all.
+const SINGLE_PER_BYTE: usize = 8;
+const LIVE_PER_BYTE: usize = 24;
 
-const CONSENSUS_BOUNDS: Bounds = Bounds {
-    single: WITNESS_RESERVATION,
-    live_base: WITNESS_RESERVATION + NESTED_RESERVATIONS,
-    live_per_byte: EXPANSION,
+pub const CONSENSUS_BOUNDS: Bounds = Bounds {
+    single_base: CLAIM_RESERVATION,
+    single_per_byte: SINGLE_PER_BYTE,
+    live_base: NESTED_RESERVATIONS,
+    live_per_byte: LIVE_PER_BYTE,
 };
 
 pub const BLOCK: Target = Target {
@@ -75,7 +82,25 @@ pub const TRANSACTION: Target = Target {
 
 fn block(data: &[u8]) -> Result<u64, Mismatch> {
     // As the validation worker decodes a gossiped or downloaded block.
-    let block: Block = match encode::deserialize(data) {
+    let decoded = encode::deserialize::<Block>(data);
+    // rust-bitcoin's reading of the transactions after the header must agree.
+    let mut rest = data;
+    if let Ok(header) = Header::consensus_decode_from_finite_reader(&mut rest) {
+        let agrees = alloc::exempt(|| {
+            let theirs = encode::deserialize::<Vec<Transaction>>(rest);
+            match (&decoded, theirs) {
+                (Ok(block), Ok(txdata)) => block.header == header && block.txdata == txdata,
+                (Err(_), Err(_)) => true,
+                _ => false,
+            }
+        });
+        if !agrees {
+            return Err(Mismatch(
+                "the block's transactions decode differently from rust-bitcoin's reading".into(),
+            ));
+        }
+    }
+    let block = match decoded {
         Ok(block) => block,
         Err(e) => return Ok(error_class("block", &e)),
     };
@@ -88,10 +113,11 @@ fn block(data: &[u8]) -> Result<u64, Mismatch> {
     let _ = block.weight();
     let _ = block.compute_merkle_root();
     let _ = block.has_duplicate_txids();
-    let structure = match &block.header.auxpow {
-        Some(auxpow) => Some(auxpow_outcome(auxpow, &block.header)),
-        None => None,
-    };
+    let structure = block
+        .header
+        .auxpow
+        .as_deref()
+        .map(|auxpow| auxpow_outcome(auxpow, &block.header));
     Ok(fingerprint((
         "block",
         block.txdata.len().min(4),
@@ -124,7 +150,7 @@ fn header(data: &[u8]) -> Result<u64, Mismatch> {
         parent_pow: PowAlgorithm::Sha256d,
         pow_limit: PowTarget(U256::MAX),
     };
-    let checked = check_header_pow(&header, &params).map_err(|e| e.to_string());
+    let checked = check_header_pow(&header, &params).map_err(|e| std::mem::discriminant(&e));
     let structure = header
         .auxpow
         .as_deref()
@@ -157,25 +183,39 @@ fn auxpow(data: &[u8]) -> Result<u64, Mismatch> {
     }
     let outcome = auxpow
         .check(hash, chain_id, true)
-        .map_err(|e| e.to_string())
+        .map_err(|e| std::mem::discriminant(&e))
         .err();
     let _ = auxpow.locate_commitment(hash);
     let _ = auxpow.parent_pow_hash(PowAlgorithm::Sha256d);
     Ok(fingerprint(("auxpow", outcome)))
 }
 
-/// Namecoin's structural check of a decoded AuxPoW against the header carrying it.
-fn auxpow_outcome(auxpow: &AuxPow, header: &Header) -> Option<String> {
+/// Namecoin's structural check of a decoded AuxPoW against the header carrying it: which
+/// reason it fails for, if any.
+fn auxpow_outcome(auxpow: &AuxPow, header: &Header) -> Option<Discriminant<AuxPowError>> {
     let _ = auxpow.locate_commitment(header.block_hash());
     auxpow
         .check(header.block_hash(), header.chain_id(), true)
-        .map_err(|e| e.to_string())
+        .map_err(|e| std::mem::discriminant(&e))
         .err()
 }
 
 fn transaction(data: &[u8]) -> Result<u64, Mismatch> {
-    // As the transaction gossip handler decodes it.
-    let tx: Transaction = match encode::deserialize(data) {
+    // As the transaction gossip handler and sendrawtransaction decode it.
+    let decoded = deserialize_transaction(data);
+    let agrees = alloc::exempt(
+        || match (&decoded, encode::deserialize::<Transaction>(data)) {
+            (Ok(ours), Ok(theirs)) => *ours == theirs,
+            (Err(_), Err(_)) => true,
+            _ => false,
+        },
+    );
+    if !agrees {
+        return Err(Mismatch(
+            "the transaction decodes differently from rust-bitcoin's reading".into(),
+        ));
+    }
+    let tx = match decoded {
         Ok(tx) => tx,
         Err(e) => return Ok(error_class("transaction", &e)),
     };

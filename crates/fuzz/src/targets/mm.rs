@@ -30,7 +30,8 @@ pub const MM: Target = Target {
     // Replies are parsed whole (the RPC client reads them so); the job, the notify line,
     // the assembled blocks and AuxPoWs each hold the template's transactions a few times.
     bounds: Bounds {
-        single: 1024 * 1024,
+        single_base: 1024 * 1024,
+        single_per_byte: 0,
         live_base: 2 * 1024 * 1024,
         live_per_byte: 64,
     },

@@ -29,15 +29,24 @@ pub enum InputKind {
 }
 
 /// Memory a target may use for one input of `len` bytes: no single request above
-/// `single`, and no more than `live_base + live_per_byte * len` live at once.
+/// `single_base + single_per_byte * len`, and no more than
+/// `live_base + live_per_byte * len` live at once. The bases are what a decoder may
+/// reserve for a claimed length before reading it; the per-byte parts are what the bytes
+/// really present may grow into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bounds {
-    pub single: usize,
+    pub single_base: usize,
+    pub single_per_byte: usize,
     pub live_base: usize,
     pub live_per_byte: usize,
 }
 
 impl Bounds {
+    pub fn single_limit(&self, len: usize) -> usize {
+        self.single_base
+            .saturating_add(self.single_per_byte.saturating_mul(len))
+    }
+
     pub fn live_limit(&self, len: usize) -> usize {
         self.live_base
             .saturating_add(self.live_per_byte.saturating_mul(len))

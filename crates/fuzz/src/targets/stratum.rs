@@ -33,7 +33,8 @@ const READ_CHUNK: usize = 4096;
 /// and the session clones parameters once. The coordinator, templates and jobs a fresh
 /// connection sets up stay well under a MiB. Nothing may grow with the number of lines.
 const STRATUM_BOUNDS: Bounds = Bounds {
-    single: 32 * MAX_LINE,
+    single_base: 32 * MAX_LINE,
+    single_per_byte: 0,
     live_base: 1024 * 1024 + 128 * MAX_LINE,
     live_per_byte: 0,
 };

@@ -6,7 +6,7 @@
 //! Gossip carries bare block and transaction bytes, which the `block` and `transaction`
 //! targets cover.
 
-use super::consensus::WITNESS_RESERVATION;
+use super::consensus::CONSENSUS_BOUNDS;
 use super::{error_class, fingerprint, same_bytes, Bounds, InputKind, Mismatch, Target};
 use bitcoin::hashes::Hash;
 use std::sync::OnceLock;
@@ -23,7 +23,8 @@ pub const REQUEST: Target = Target {
     // at most the cap, before reading it); decoded hashes and the re-encoding take as
     // much again.
     bounds: Bounds {
-        single: MAX_REQUEST_BYTES,
+        single_base: MAX_REQUEST_BYTES,
+        single_per_byte: 0,
         live_base: 4 * MAX_REQUEST_BYTES,
         live_per_byte: 0,
     },
@@ -35,12 +36,13 @@ pub const RESPONSE: Target = Target {
     about: "a sync response frame from a peer (status, headers with AuxPoW, blocks), with a default node's response limit",
     kind: InputKind::Binary,
     max_len: 64 * 1024,
-    // The frame buffer may be a whole response (allocated from the claimed length), and
-    // one header's coinbase witness may reserve rust-bitcoin's fixed maximum on top.
+    // The frame buffer may be a whole response (allocated from the claimed length before
+    // it is read), and the headers in it decode like the `header` target's.
     bounds: Bounds {
-        single: WITNESS_RESERVATION,
-        live_base: RESPONSE_LIMIT_BOUND + WITNESS_RESERVATION + 2 * 1024 * 1024,
-        live_per_byte: 16,
+        single_base: RESPONSE_LIMIT_BOUND,
+        single_per_byte: CONSENSUS_BOUNDS.single_per_byte,
+        live_base: RESPONSE_LIMIT_BOUND + CONSENSUS_BOUNDS.live_base,
+        live_per_byte: CONSENSUS_BOUNDS.live_per_byte,
     },
     run: response,
 };
