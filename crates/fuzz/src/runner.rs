@@ -186,7 +186,7 @@ pub fn run(
         let input = if seed_phase {
             corpus[stats.execs as usize].clone()
         } else {
-            let mut input = corpus[rng.below(corpus.len())].clone();
+            let mut input = pick(&corpus, &mut rng).clone();
             mutate_input(target, &mut input, &mut rng, &corpus);
             input
         };
@@ -229,6 +229,18 @@ pub fn run(
     stats.corpus = corpus.len();
     stats.edges = coverage.available().then(|| coverage.edges());
     Ok(stats)
+}
+
+/// The shorter of two random entries: short inputs run faster and mutate into more
+/// distinct ones, while long ones still get their turn.
+fn pick<'a>(corpus: &'a [Vec<u8>], rng: &mut Rng) -> &'a Vec<u8> {
+    let a = &corpus[rng.below(corpus.len())];
+    let b = &corpus[rng.below(corpus.len())];
+    if b.len() < a.len() {
+        b
+    } else {
+        a
+    }
 }
 
 fn mutate_input(target: &Target, input: &mut Vec<u8>, rng: &mut Rng, corpus: &[Vec<u8>]) {
