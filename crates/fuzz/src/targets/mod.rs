@@ -9,7 +9,7 @@
 mod chainspec;
 mod consensus;
 mod mm;
-mod stratum;
+pub(crate) mod stratum;
 mod sync;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -84,8 +84,6 @@ pub static TARGETS: &[Target] = &[
 pub fn find(name: &str) -> Option<&'static Target> {
     TARGETS.iter().find(|t| t.name == name)
 }
-
-pub(crate) use stratum::{client_seeds, server_seeds};
 
 /// A fingerprint of an outcome, for feedback.
 fn fingerprint(value: impl Hash) -> u64 {
