@@ -21,23 +21,25 @@ use venture_mining::coordinator::{
 use venture_mining::stratum::{
     protocol, LineBuffer, Session, StratumLimits, VardiffConfig, MAX_LINE,
 };
-use venture_mining::stratum_client::replay_pool_bytes;
+use venture_mining::stratum_client::{replay_pool_bytes, MAX_SERVER_LINE};
 use venture_mining::{Coordinator, CoordinatorConfig};
 use venture_pow::{PowAlgorithm, Target as PowTarget, U256};
 
 /// The server reads the socket in chunks of this size.
 const READ_CHUNK: usize = 4096;
 
-/// A line is at most [`MAX_LINE`] bytes; parsed into JSON values it may take 32 times
-/// that (a 2-byte array element becomes a 32-byte value in a vector grown by doubling),
-/// and the session clones parameters once. The coordinator, templates and jobs a fresh
+/// What one line of at most `line` bytes may take: parsed into JSON values up to 32
+/// times its size (a 2-byte array element becomes a 32-byte value in a vector grown by
+/// doubling), cloned once by the session. The coordinator, templates and jobs a fresh
 /// connection sets up stay well under a MiB. Nothing may grow with the number of lines.
-const STRATUM_BOUNDS: Bounds = Bounds {
-    single_base: 32 * MAX_LINE,
-    single_per_byte: 0,
-    live_base: 1024 * 1024 + 128 * MAX_LINE,
-    live_per_byte: 0,
-};
+const fn line_bounds(line: usize) -> Bounds {
+    Bounds {
+        single_base: 32 * line,
+        single_per_byte: 0,
+        live_base: 1024 * 1024 + 128 * line,
+        live_per_byte: 0,
+    }
+}
 
 pub const SERVER: Target = Target {
     name: "stratum-server",
@@ -46,7 +48,7 @@ pub const SERVER: Target = Target {
     // Four times a line: room for the refusal of an endless line, while inputs of many
     // lines, each answered, stay quick.
     max_len: 4 * MAX_LINE,
-    bounds: STRATUM_BOUNDS,
+    bounds: line_bounds(MAX_LINE),
     run: server,
 };
 
@@ -54,10 +56,9 @@ pub const CLIENT: Target = Target {
     name: "stratum-client",
     about: "a pool's bytes to the CPU Stratum miner: line framing, replies, notify, difficulty and extranonce changes",
     kind: InputKind::Text,
-    // Long enough that a line buffered without limit exceeds the single-allocation
-    // bound, which a line-bounded reader never approaches.
-    max_len: 1 << 20,
-    bounds: STRATUM_BOUNDS,
+    // Four times the longest line the miner reads.
+    max_len: 4 * MAX_SERVER_LINE,
+    bounds: line_bounds(MAX_SERVER_LINE),
     run: client,
 };
 
