@@ -17,6 +17,10 @@ use bitcoin::Witness;
 /// memory only as its bytes arrive.
 const CHUNK: usize = 64 * 1024;
 
+/// Bytes of a P2WPKH witness (count, a 72-byte signature and a 33-byte key, with their
+/// lengths) and then some.
+const TYPICAL: usize = 128;
+
 /// Reads a witness (its element count, then each element with its length) exactly as
 /// rust-bitcoin's decoder accepts it, without reserving memory for unread elements.
 pub fn decode_witness<R: Read + ?Sized>(reader: &mut R) -> Result<Witness, encode::Error> {
@@ -30,7 +34,8 @@ pub fn decode_witness<R: Read + ?Sized>(reader: &mut R) -> Result<Witness, encod
     if count.0 > MAX_VEC_SIZE as u64 {
         return Err(oversized(count.0));
     }
-    let mut raw = Vec::new();
+    // Room for a typical witness (a signature and a key), so it is read without growing.
+    let mut raw = Vec::with_capacity(TYPICAL);
     write(&count, &mut raw)?;
     let mut content: u64 = 0;
     for _ in 0..count.0 {
