@@ -45,9 +45,9 @@ pub const SERVER: Target = Target {
     name: "stratum-server",
     about: "a miner's bytes to the Stratum server: line framing, then each line through a connection's session",
     kind: InputKind::Text,
-    // Four times a line: room for the refusal of an endless line, while inputs of many
-    // lines, each answered, stay quick.
-    max_len: 4 * MAX_LINE,
+    // Twice a line: room for the refusal of an endless line, while inputs of many lines,
+    // each answered by a session, stay quick.
+    max_len: 2 * MAX_LINE,
     bounds: line_bounds(MAX_LINE),
     run: server,
 };
