@@ -5,11 +5,12 @@
 //! transaction without inputs. Core writes `version | 00 | <outputs> | locktime` and reads
 //! `00 00` after the version as "no inputs, no outputs", while rust-bitcoin writes such a
 //! transaction in witness form and refuses Core's bytes. The reader and writer here follow
-//! Core exactly and reuse rust-bitcoin for every field.
+//! Core exactly and reuse rust-bitcoin for every field but witnesses, which
+//! [`crate::decode_witness`] reads without reserving memory for what they only claim.
 
 use bitcoin::consensus::encode::{self, Decodable, Encodable};
 use bitcoin::io::{Read, Write};
-use bitcoin::{absolute, io, transaction, Transaction, TxIn, TxOut, Witness};
+use bitcoin::{absolute, io, transaction, Transaction, TxIn, TxOut};
 
 /// Reads a transaction like Core's `UnserializeTransaction` with witnesses allowed.
 pub(crate) fn decode<R: Read + ?Sized>(reader: &mut R) -> Result<Transaction, encode::Error> {
@@ -31,7 +32,7 @@ pub(crate) fn decode<R: Read + ?Sized>(reader: &mut R) -> Result<Transaction, en
     if flags & 1 != 0 {
         flags ^= 1;
         for txin in input.iter_mut() {
-            txin.witness = Witness::consensus_decode_from_finite_reader(reader)?;
+            txin.witness = crate::decode_witness(reader)?;
         }
         if input.iter().all(|txin| txin.witness.is_empty()) {
             return Err(encode::Error::ParseFailed("superfluous witness record"));

@@ -24,6 +24,7 @@ mod merkle;
 mod params;
 mod script;
 pub mod version;
+mod witness;
 
 pub use auxpow::AuxPow;
 pub use commitment::{AuxChain, ChainSlot, MergedMiningCommitment};
@@ -37,3 +38,4 @@ pub use limits::{
 pub use merkle::{check_merkle_branch, get_expected_index, merkle_branch, merkle_root};
 pub use params::{AuxPowParams, LegacyRule};
 pub use script::{locate_commitment, CoinbaseCommitment, MERGED_MINING_MAGIC};
+pub use witness::decode_witness;

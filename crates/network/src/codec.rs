@@ -45,6 +45,29 @@ async fn write_frame<T: AsyncWrite + Unpin + Send>(io: &mut T, payload: Vec<u8>)
     io.flush().await
 }
 
+/// Reads one request from the start of `bytes` exactly as the sync protocol reads it from
+/// a peer's stream: the length prefix checked against [`MAX_REQUEST_BYTES`], then the
+/// payload. Bytes after the frame are left unread, as on a stream. Public so that tests
+/// and fuzzing drive the same code as a peer does, without a connection.
+pub fn read_request(bytes: &[u8]) -> io::Result<SyncRequest> {
+    let mut io = futures::io::Cursor::new(bytes);
+    futures::executor::block_on(async {
+        let payload = read_frame(&mut io, MAX_REQUEST_BYTES).await?;
+        SyncRequest::decode(&payload).map_err(invalid)
+    })
+}
+
+/// Reads one response from the start of `bytes` like [`read_request`], with the frame
+/// limit of a node whose [`crate::NetworkConfig::max_response_bytes`] is
+/// `max_response_bytes`.
+pub fn read_response(bytes: &[u8], max_response_bytes: usize) -> io::Result<SyncResponse> {
+    let mut io = futures::io::Cursor::new(bytes);
+    futures::executor::block_on(async {
+        let payload = read_frame(&mut io, max_response_bytes).await?;
+        SyncResponse::decode(&payload).map_err(invalid)
+    })
+}
+
 fn invalid(error: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, error.to_string())
 }

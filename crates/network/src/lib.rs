@@ -37,7 +37,7 @@ mod worker;
 /// gossip message id.
 pub mod wire {
     pub use crate::behaviour::message_id as gossip_message_id;
-    pub use crate::codec::SyncCodec;
+    pub use crate::codec::{read_request, read_response, SyncCodec};
     pub use crate::message::{DecodeError, StatusMessage, SyncRequest, SyncResponse};
 }
 

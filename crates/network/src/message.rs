@@ -5,6 +5,10 @@
 //! internal byte order, compact-size counts). Headers travel with their AuxPoW; blocks
 //! travel as their consensus bytes, decoded only by the validation worker. A payload
 //! with trailing bytes, an unknown tag or a count over its limit is undecodable.
+//!
+//! The types are public so that tests and fuzzing can reach the decoders a peer's
+//! bytes reach; see also [`crate::wire::read_request`] and
+//! [`crate::wire::read_response`].
 
 use crate::limits::{MAX_BLOCKS_PER_REQUEST, MAX_HEADERS_PER_RESPONSE, MAX_LOCATOR_HASHES};
 use bitcoin::consensus::encode::{Decodable, Encodable, VarInt};
@@ -25,6 +29,7 @@ pub struct StatusMessage {
     pub best_work: [u8; 32],
 }
 
+/// A request of the sync protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncRequest {
     /// "Here is my status; what is yours?"
@@ -35,10 +40,13 @@ pub enum SyncRequest {
     GetBlocks(Vec<BlockHash>),
 }
 
+/// A response of the sync protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncResponse {
     Status(StatusMessage),
+    /// Headers with their AuxPoW, in chain order.
     Headers(Vec<Header>),
+    /// Blocks as consensus bytes, not decoded here (the validation worker does).
     Blocks(Vec<Vec<u8>>),
 }
 
@@ -52,7 +60,10 @@ impl std::fmt::Display for DecodeError {
     }
 }
 
+impl std::error::Error for DecodeError {}
+
 impl SyncRequest {
+    /// The payload (tag and body, without the frame's length prefix).
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         match self {
@@ -73,6 +84,7 @@ impl SyncRequest {
         out
     }
 
+    /// Reads a payload; the exact inverse of [`SyncRequest::encode`].
     pub fn decode(payload: &[u8]) -> Result<SyncRequest, DecodeError> {
         let (tag, mut body) = payload
             .split_first()
@@ -97,6 +109,7 @@ impl SyncRequest {
 }
 
 impl SyncResponse {
+    /// The payload (tag and body, without the frame's length prefix).
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         match self {
@@ -123,6 +136,7 @@ impl SyncResponse {
         out
     }
 
+    /// Reads a payload; the exact inverse of [`SyncResponse::encode`].
     pub fn decode(payload: &[u8]) -> Result<SyncResponse, DecodeError> {
         let (tag, mut body) = payload
             .split_first()

@@ -207,7 +207,7 @@ fn execute(chain: &dyn ChainAccess, job: Job) -> Option<ChainEvent> {
             source,
             bytes,
         } => {
-            let verdict = encode::deserialize::<bitcoin::Transaction>(&bytes)
+            let verdict = venture_primitives::deserialize_transaction(&bytes)
                 .ok()
                 .map(|tx| chain.submit_transaction(crate::PeerId::from_libp2p(source), tx));
             Some(ChainEvent::TxDone {

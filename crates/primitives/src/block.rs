@@ -67,7 +67,7 @@ impl Decodable for Block {
     ) -> Result<Self, encode::Error> {
         Ok(Block {
             header: Header::consensus_decode_from_finite_reader(r)?,
-            txdata: Vec::<Transaction>::consensus_decode_from_finite_reader(r)?,
+            txdata: crate::decode_transactions(r)?,
         })
     }
 }

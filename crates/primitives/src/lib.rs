@@ -9,11 +9,13 @@ mod address;
 mod block;
 mod coinbase;
 mod error;
+mod transaction;
 
 pub use address::{address_to_script, script_to_address, Hrp};
 pub use block::Block;
 pub use coinbase::{bip34_height_push, coinbase_height, coinbase_script, coinbase_transaction};
 pub use error::PrimitivesError;
+pub use transaction::{decode_transaction, decode_transactions, deserialize_transaction};
 pub use venture_auxpow::{AuxHeader as Header, AuxPow};
 
 pub use bitcoin::{Amount, BlockHash, OutPoint, ScriptBuf, Transaction, TxOut, Txid};

@@ -2,7 +2,6 @@
 //! Core, Litecoin Core, or a Venture node acting as parent).
 
 use crate::coordinator::MmError;
-use bitcoin::consensus::encode;
 use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{BlockHash, ScriptBuf, Transaction, TxMerkleNode, Txid, Wtxid};
 use serde_json::Value;
@@ -112,9 +111,18 @@ impl ParentTemplate {
             .and_then(Value::as_str)
         {
             Some(script) => {
-                Some(ScriptBuf::from_bytes(hex::decode(script).map_err(|e| {
-                    bad(format!("default_witness_commitment: {e}"))
-                })?))
+                let script = hex::decode(script)
+                    .map_err(|e| bad(format!("default_witness_commitment: {e}")))?;
+                // Anything else would make a parent block the node refuses, and a
+                // long one a notify line longer than miners accept.
+                if script.len() != WITNESS_COMMITMENT_HEADER.len() + 32
+                    || !script.starts_with(&WITNESS_COMMITMENT_HEADER)
+                {
+                    return Err(bad(
+                        "default_witness_commitment is not a BIP141 commitment output (6a24aa21a9ed and 32 bytes)".into(),
+                    ));
+                }
+                Some(ScriptBuf::from_bytes(script))
             }
             None => witness_commitment_for(&transactions),
         };
@@ -179,8 +187,8 @@ fn template_tx(entry: &Value) -> Result<TemplateTx, String> {
         (Some(txid), Some(wtxid)) => (txid, wtxid),
         // Old nodes give only `hash` (the txid); decode to be sure of both.
         _ => {
-            let tx: Transaction =
-                encode::deserialize(&data).map_err(|e| format!("transaction data: {e}"))?;
+            let tx: Transaction = venture_primitives::deserialize_transaction(&data)
+                .map_err(|e| format!("transaction data: {e}"))?;
             (
                 tx.compute_txid().to_byte_array(),
                 tx.compute_wtxid().to_byte_array(),
@@ -263,5 +271,27 @@ mod tests {
         let mut missing = litecoind_reply();
         missing.as_object_mut().unwrap().remove("bits");
         assert!(ParentTemplate::from_json("ltc", &missing).is_err());
+    }
+
+    /// A commitment of any other shape used to be copied into the coinbase as given,
+    /// making blocks the parent refuses and, when long, a `mining.notify` longer than
+    /// miners read (found by fuzzing the coordinator's node replies).
+    #[test]
+    fn refuses_a_commitment_that_is_not_bip141() {
+        let commitment = litecoind_reply()["default_witness_commitment"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for bad in [
+            format!("{commitment}00"),
+            commitment[..commitment.len() - 2].to_string(),
+            format!("6a24aa21a9ec{}", &commitment[12..]),
+            format!("{commitment}{}", "ab".repeat(10_000)),
+        ] {
+            let mut reply = litecoind_reply();
+            reply["default_witness_commitment"] = json!(bad);
+            let error = ParentTemplate::from_json("ltc", &reply).unwrap_err();
+            assert!(error.to_string().contains("BIP141"), "{error}");
+        }
     }
 }

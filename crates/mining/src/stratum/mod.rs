@@ -24,13 +24,13 @@ mod session;
 pub mod vardiff;
 
 pub use limits::StratumLimits;
-pub use lines::MAX_LINE;
+pub use lines::{LineBuffer, MAX_LINE};
 pub use session::{notify, Session};
 pub use vardiff::VardiffConfig;
 
 use crate::coordinator::{Coordinator, EXTRANONCE1_SIZE};
 use limits::{ConnectionSlots, Slot};
-use lines::{LineBuffer, Received};
+use lines::Received;
 use protocol::StratumError;
 use serde_json::Value;
 use std::net::SocketAddr;

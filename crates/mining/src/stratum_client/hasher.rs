@@ -65,7 +65,7 @@ pub(super) fn run(shared: &Shared, index: usize) {
     }
 }
 
-fn extranonce2(index: usize, counter: u64, size: usize) -> Vec<u8> {
+pub(super) fn extranonce2(index: usize, counter: u64, size: usize) -> Vec<u8> {
     let mut bytes = vec![0u8; size];
     if let Some((first, rest)) = bytes.split_first_mut() {
         *first = index as u8;
@@ -83,7 +83,7 @@ fn extranonce2(index: usize, counter: u64, size: usize) -> Vec<u8> {
 }
 
 /// The 80-byte header (nonce 0) for this work and extranonce2.
-fn header_bytes(work: &Work, extranonce2: &[u8]) -> [u8; 80] {
+pub(super) fn header_bytes(work: &Work, extranonce2: &[u8]) -> [u8; 80] {
     let mut coinbase = work.coinb1.clone();
     coinbase.extend_from_slice(&work.extranonce1);
     coinbase.extend_from_slice(extranonce2);

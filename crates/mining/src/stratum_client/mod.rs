@@ -76,6 +76,18 @@ struct Shared {
 }
 
 impl Shared {
+    fn new(config: StratumMinerConfig) -> Shared {
+        Shared {
+            config,
+            stop: AtomicBool::new(false),
+            work: Mutex::new(None),
+            generation: AtomicU64::new(0),
+            writer: Mutex::new(None),
+            next_id: AtomicU64::new(10),
+            stats: StratumMinerStats::default(),
+        }
+    }
+
     fn set_work(&self, work: Option<Work>) {
         let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
         if let Ok(mut slot) = self.work.lock() {
@@ -103,15 +115,7 @@ impl StratumMiner {
     /// Starts the connection thread and `config.threads` hashing threads.
     pub fn start(config: StratumMinerConfig) -> std::io::Result<StratumMiner> {
         let threads = config.threads;
-        let shared = Arc::new(Shared {
-            config,
-            stop: AtomicBool::new(false),
-            work: Mutex::new(None),
-            generation: AtomicU64::new(0),
-            writer: Mutex::new(None),
-            next_id: AtomicU64::new(10),
-            stats: StratumMinerStats::default(),
-        });
+        let shared = Arc::new(Shared::new(config));
         let mut handles = Vec::new();
         let connection = shared.clone();
         handles.push(
@@ -171,6 +175,28 @@ impl Drop for StratumMiner {
     }
 }
 
+/// Feeds `bytes`, as a pool would send them, through the miner's line framing and
+/// message handling, with no socket and no hashing thread, and returns the 80-byte header
+/// (nonce 0) the first hashing thread would start from for the resulting work, if any.
+///
+/// A pool's lines are untrusted input; this is how tests and fuzzing reach their
+/// decoding without a server. An error is what would have closed the connection.
+pub fn replay_pool_bytes(pow: PowAlgorithm, bytes: &[u8]) -> std::io::Result<Option<[u8; 80]>> {
+    let shared = Shared::new(StratumMinerConfig {
+        server: String::new(),
+        user: "replay".into(),
+        password: String::new(),
+        threads: 0,
+        pow,
+        job_log: None,
+    });
+    session::follow(&shared, &mut session::Connection::new(), bytes)?;
+    Ok(shared.current().map(|(_, work)| {
+        let extranonce2 = hasher::extranonce2(0, 0, work.extranonce2_size);
+        hasher::header_bytes(&work, &extranonce2)
+    }))
+}
+
 /// Sleeps up to `pause`, in slices, returning early when stopping.
 fn nap(shared: &Shared, pause: Duration) {
     let until = Instant::now() + pause;
@@ -180,5 +206,32 @@ fn nap(shared: &Shared, pause: Duration) {
             break;
         }
         std::thread::sleep(left.min(Duration::from_millis(50)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SUBSCRIBED: &str =
+        r#"{"id":1,"result":[[["mining.notify","1"]],"00000001",4],"error":null}"#;
+    const NOTIFY: &str = r#"{"id":null,"method":"mining.notify","params":["j1","0101010101010101010101010101010101010101010101010101010101010101","01","02",[],"20000000","207fffff","6553f100",true]}"#;
+
+    #[test]
+    fn a_pool_session_becomes_work() {
+        let bytes = format!("{SUBSCRIBED}\r\n{NOTIFY}\n");
+        let header = replay_pool_bytes(PowAlgorithm::Sha256d, bytes.as_bytes())
+            .unwrap()
+            .expect("work after subscribe and notify");
+        assert_eq!(header[0..4], 0x2000_0000u32.to_le_bytes());
+        assert_eq!(header[72..76], 0x207f_ffffu32.to_le_bytes());
+        // Without a subscription there is no extranonce1, so no work.
+        assert_eq!(
+            replay_pool_bytes(PowAlgorithm::Sha256d, NOTIFY.as_bytes()).unwrap(),
+            None
+        );
+        // A line past the limit ends the connection.
+        let endless = vec![b'x'; MAX_SERVER_LINE + 1];
+        assert!(replay_pool_bytes(PowAlgorithm::Sha256d, &endless).is_err());
     }
 }

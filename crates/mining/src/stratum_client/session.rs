@@ -9,7 +9,7 @@ use crate::stratum_client::lines::{read_line, MAX_SERVER_LINE};
 use crate::stratum_client::{nap, Shared, Work};
 use bitcoin::hashes::Hash;
 use serde_json::{json, Value};
-use std::io::{self, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -34,12 +34,24 @@ struct Notified {
     ntime: u32,
 }
 
+/// What the pool has told this connection so far.
 #[derive(Debug)]
-struct Connection {
+pub(super) struct Connection {
     extranonce1: Option<Vec<u8>>,
     extranonce2_size: usize,
     difficulty: f64,
     job: Option<Notified>,
+}
+
+impl Connection {
+    pub(super) fn new() -> Connection {
+        Connection {
+            extranonce1: None,
+            extranonce2_size: 4,
+            difficulty: 1.0,
+            job: None,
+        }
+    }
 }
 
 pub(super) fn run(shared: &Shared) {
@@ -117,13 +129,16 @@ fn converse(shared: &Shared, stream: TcpStream) -> io::Result<()> {
             json!([shared.config.user, shared.config.password]),
         ),
     )?;
-    let mut connection = Connection {
-        extranonce1: None,
-        extranonce2_size: 4,
-        difficulty: 1.0,
-        job: None,
-    };
-    let mut reader = BufReader::new(stream);
+    follow(shared, &mut Connection::new(), BufReader::new(stream))
+}
+
+/// Reads the pool's lines and acts on each until the pool closes the stream (or the
+/// miner stops).
+pub(super) fn follow(
+    shared: &Shared,
+    connection: &mut Connection,
+    mut reader: impl BufRead,
+) -> io::Result<()> {
     let mut bytes = Vec::new();
     while read_line(&mut reader, MAX_SERVER_LINE, &mut bytes)? {
         let line = String::from_utf8_lossy(&bytes);
@@ -132,10 +147,10 @@ fn converse(shared: &Shared, stream: TcpStream) -> io::Result<()> {
         }
         match protocol::parse(&line) {
             Some(Message::Call { method, params, .. }) => {
-                on_call(shared, &mut connection, &method, &params)
+                on_call(shared, connection, &method, &params)
             }
             Some(Message::Reply { id, result, error }) => {
-                on_reply(shared, &mut connection, &id, &result, &error)?
+                on_reply(shared, connection, &id, &result, &error)?
             }
             None => debug!("ignoring a line that is not Stratum: {line}"),
         }

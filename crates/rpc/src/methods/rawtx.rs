@@ -336,7 +336,7 @@ fn entry_json(entry: &MempoolEntry) -> Value {
 fn decode_tx(hex_text: &str) -> Result<Transaction, RpcError> {
     let bytes = hex::decode(hex_text.trim())
         .map_err(|_| RpcError::new(codes::RPC_DESERIALIZATION_ERROR, "TX decode failed"))?;
-    encode::deserialize(&bytes)
+    venture_primitives::deserialize_transaction(&bytes)
         .map_err(|_| RpcError::new(codes::RPC_DESERIALIZATION_ERROR, "TX decode failed"))
 }
 
