@@ -2,6 +2,9 @@
 //! for what they claim. A counting allocator records the largest single allocation made
 //! while decoding each hostile input.
 
+// Allowed here only: a counting global allocator is an `unsafe` trait implementation.
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

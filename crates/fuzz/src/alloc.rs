@@ -6,6 +6,9 @@
 //! then aborts through `handle_alloc_error`, which [`crate::guard`] turns into a finding
 //! with the input saved, instead of the host running out of memory.
 
+// Allowed here only: a global allocator is an `unsafe` trait implementation.
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -6,6 +6,9 @@
 //! so [`begin`] copies it into a fixed buffer of atomics: readable from any thread and
 //! from a signal handler without locks, allocation or data races.
 
+// Allowed here only: a signal handler and the state it reads are `unsafe` by nature.
+#![allow(unsafe_code)]
+
 use crate::alloc;
 use bitcoin::hashes::{sha256, Hash, HashEngine};
 use std::ffi::{c_int, CString};

@@ -52,7 +52,7 @@ pub fn decode_transactions<R: Read + ?Sized>(
     reader: &mut R,
 ) -> Result<Vec<Transaction>, encode::Error> {
     let len = VarInt::consensus_decode_from_finite_reader(reader)?.0;
-    let max_capacity = MAX_VEC_SIZE / 4 / std::mem::size_of::<Transaction>();
+    let max_capacity = MAX_VEC_SIZE / 4 / size_of::<Transaction>();
     let mut transactions = Vec::with_capacity((len as usize).min(max_capacity));
     for _ in 0..len {
         transactions.push(decode_transaction(reader)?);

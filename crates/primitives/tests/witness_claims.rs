@@ -3,6 +3,9 @@
 //! transaction below and holds 48 MB while its buffer grows. A counting allocator records
 //! the largest request and the live peak while each decoder runs.
 
+// Allowed here only: a counting global allocator is an `unsafe` trait implementation.
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

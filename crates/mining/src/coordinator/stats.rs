@@ -127,7 +127,7 @@ pub struct Stats {
     pub share_to_parent_block: Latencies,
     /// From a share's arrival to an aux chain accepting its AuxPoW block.
     pub share_to_aux_block: Latencies,
-    pub workers: std::sync::Mutex<BTreeMap<String, WorkerShares>>,
+    pub workers: Mutex<BTreeMap<String, WorkerShares>>,
 }
 
 impl Stats {
@@ -148,7 +148,7 @@ impl Stats {
             job_latency: Latencies::default(),
             share_to_parent_block: Latencies::default(),
             share_to_aux_block: Latencies::default(),
-            workers: std::sync::Mutex::new(BTreeMap::new()),
+            workers: Mutex::new(BTreeMap::new()),
         }
     }
 
