@@ -10,6 +10,8 @@ mod error;
 mod records;
 pub mod schema;
 mod store;
+#[cfg(test)]
+mod tests;
 
 pub use batch::StoreBatch;
 pub use error::StoreError;

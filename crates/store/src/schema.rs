@@ -56,11 +56,13 @@ pub fn utxo_key(outpoint: &bitcoin::OutPoint) -> [u8; 36] {
     key
 }
 
-/// The outpoint a `utxo` key names.
+/// The outpoint a `utxo` key names; `None` for a key of any other length.
 pub fn outpoint_from_key(key: &[u8]) -> Option<bitcoin::OutPoint> {
     use bitcoin::hashes::Hash;
-    let txid: [u8; 32] = key.get(..32)?.try_into().ok()?;
-    let vout: [u8; 4] = key.get(32..36)?.try_into().ok()?;
+    // Exactly 36 bytes: a longer key is not one this schema wrote.
+    let key: &[u8; 36] = key.try_into().ok()?;
+    let txid: [u8; 32] = key[..32].try_into().ok()?;
+    let vout: [u8; 4] = key[32..].try_into().ok()?;
     Some(bitcoin::OutPoint {
         txid: bitcoin::Txid::from_byte_array(txid),
         vout: u32::from_be_bytes(vout),

@@ -11,7 +11,7 @@ use venture_primitives::Block;
 
 /// The node's database.
 pub struct Store {
-    db: DB,
+    pub(crate) db: DB,
     /// Whether each batch is flushed to stable storage before `write` returns.
     sync_writes: bool,
 }
