@@ -17,6 +17,8 @@ mod select;
 #[cfg(test)]
 #[path = "../tests/common/mod.rs"]
 mod test_chain;
+#[cfg(test)]
+mod test_entries;
 
 pub use error::{MempoolError, Policy, TxReject};
 pub use orphans::PeerTag;

@@ -461,7 +461,7 @@ impl Mempool {
         }
     }
 
-    fn insert(&mut self, entry: MempoolEntry) {
+    pub(crate) fn insert(&mut self, entry: MempoolEntry) {
         for input in &entry.tx.input {
             self.spent_by.insert(input.previous_output, entry.txid);
         }
@@ -543,37 +543,7 @@ impl Mempool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bitcoin::hashes::Hash;
-
-    /// A pool entry with `fee` and `vsize`, its transaction told apart by `tag`.
-    fn entry(tag: u8, fee: u64, vsize: u64) -> MempoolEntry {
-        let tx = Transaction {
-            version: bitcoin::transaction::Version::TWO,
-            lock_time: bitcoin::absolute::LockTime::ZERO,
-            input: vec![bitcoin::TxIn {
-                previous_output: OutPoint {
-                    txid: Txid::from_byte_array([tag; 32]),
-                    vout: 0,
-                },
-                ..Default::default()
-            }],
-            output: vec![TxOut {
-                value: Amount::from_sat(1),
-                script_pubkey: bitcoin::ScriptBuf::new(),
-            }],
-        };
-        MempoolEntry {
-            txid: tx.compute_txid(),
-            fee: Amount::from_sat(fee),
-            vsize,
-            weight: vsize * 4,
-            sigops: 0,
-            time: u64::from(tag),
-            height: 0,
-            parents: Vec::new(),
-            tx: Arc::new(tx),
-        }
-    }
+    use crate::test_entries::{child_of, entry};
 
     /// Whatever a spec's supply, fees too big for `fee * 1000` in 64 bits give exact
     /// rates, rates beyond 64 bits saturate, and fee sums never overflow.
@@ -606,5 +576,29 @@ mod tests {
             1,
             "what would overflow the block's fees is left out"
         );
+    }
+
+    #[test]
+    fn removing_a_parent_removes_its_descendants_only() {
+        let parent = entry(1, 1_000, 200);
+        let child = child_of(&parent, 2, 1_000, 200);
+        let grandchild = child_of(&child, 3, 1_000, 200);
+        let unrelated = entry(4, 1_000, 200);
+        let mut pool = Mempool::new(MempoolConfig::default());
+        for entry in [&parent, &child, &grandchild, &unrelated] {
+            pool.insert(entry.clone());
+        }
+        let mut removed: Vec<Txid> = pool
+            .remove_with_descendants(&parent.txid)
+            .iter()
+            .map(|e| e.txid)
+            .collect();
+        removed.sort();
+        let mut expected = vec![parent.txid, child.txid, grandchild.txid];
+        expected.sort();
+        assert_eq!(removed, expected);
+        assert_eq!(pool.len(), 1);
+        assert!(pool.contains(&unrelated.txid));
+        assert_eq!(pool.spender(&parent.tx.input[0].previous_output), None);
     }
 }
