@@ -18,9 +18,9 @@ use tracing::info;
 
 use crate::commands::mm_limits::{resolve_limits, FileLimits, LimitsArgs};
 use crate::service::terminate_signal;
-use venture_mining::coordinator::{AuxConfig, NodeAuth, NodeEndpoint, ParentConfig};
-use venture_mining::stratum::VardiffConfig;
-use venture_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
+use venture_merged_mining::coordinator::{AuxConfig, NodeAuth, NodeEndpoint, ParentConfig};
+use venture_merged_mining::stratum::VardiffConfig;
+use venture_merged_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
 use venture_pow::PowAlgorithm;
 use venture_primitives::{address_to_script, Hrp};
 

@@ -1,12 +1,12 @@
 //! `ventured mm`'s bounds on what miners can make it hold and do, from flags or the
 //! TOML `[limits]` table (flags win). Defaults and reasons are in
-//! [`venture_mining::stratum::StratumLimits`] and [`venture_mining::coordinator::share_floor`].
+//! [`venture_merged_mining::stratum::StratumLimits`] and [`venture_merged_mining::coordinator::share_floor`].
 
 use anyhow::{bail, Result};
 use serde::Deserialize;
 use std::time::Duration;
-use venture_mining::coordinator::DEFAULT_MAX_SHARES_PER_BLOCK;
-use venture_mining::stratum::StratumLimits;
+use venture_merged_mining::coordinator::DEFAULT_MAX_SHARES_PER_BLOCK;
+use venture_merged_mining::stratum::StratumLimits;
 
 /// Bounds on miners (`ventured mm`).
 #[derive(Debug, Default, clap::Args)]
