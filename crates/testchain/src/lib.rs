@@ -1,12 +1,18 @@
 //! Test support shared by the crates above the chain (chain, mempool, mining, RPC):
-//! AuxPoWs built and solved the way a pool builds them, in any size a test asks for,
-//! and a key to pay and spend with ([`TestKey`]).
+//! native blocks built and solved by hand ([`native_block`]), AuxPoWs built and solved
+//! the way a pool builds them, in any size a test asks for, and a key to pay and spend
+//! with ([`TestKey`]).
 //!
 //! `venture-testkit` stays the leaf crate that locates the reference vectors (the
 //! lowest crates' tests depend on it); what needs a chain spec lives here.
 
+mod blocks;
 mod key;
 
+pub use blocks::{
+    coinbase_output, dev_params, header_bytes, native_block, output, payout, seal, solve, unsolve,
+    NextBlock, NOW,
+};
 pub use key::TestKey;
 
 use bitcoin::block::{Header as PureHeader, Version};

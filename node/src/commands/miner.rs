@@ -9,7 +9,7 @@ use std::time::Duration;
 use tracing::info;
 
 use crate::service::terminate_signal;
-use venture_mining::{StratumMiner, StratumMinerConfig};
+use venture_merged_mining::{StratumMiner, StratumMinerConfig};
 use venture_pow::PowAlgorithm;
 
 /// `ventured miner`.

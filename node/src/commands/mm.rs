@@ -1,30 +1,26 @@
 //! `ventured mm`: the merged-mining coordinator with its Stratum v1 server (the CPU
 //! Stratum client, `ventured miner`, is in `miner`).
 //!
-//! `mm` takes its settings from flags, a TOML file (`--config`), or both (flags win).
-//! It writes a status file (the bound Stratum address and the coordinator's counters)
-//! every second when asked, so that scripts can use port 0 and read what was bound.
+//! `mm` takes its settings from flags, a TOML file (`--config`), or both (flags win);
+//! the file's schema, the layering and the checks are `venture_merged_mining::config`'s,
+//! this module only turns the flags into the same settings. It writes a status file
+//! (the bound Stratum address and the coordinator's counters) every second when asked,
+//! so that scripts can use port 0 and read what was bound.
 
-use anyhow::{anyhow, bail, Context, Result};
-use bitcoin::ScriptBuf;
-use serde::Deserialize;
+use anyhow::{Context, Result};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::Duration;
 use tracing::info;
 
-use crate::commands::mm_limits::{resolve_limits, FileLimits, LimitsArgs};
 use crate::service::terminate_signal;
-use venture_mining::coordinator::{AuxConfig, NodeAuth, NodeEndpoint, ParentConfig};
-use venture_mining::stratum::VardiffConfig;
-use venture_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
-use venture_pow::PowAlgorithm;
-use venture_primitives::{address_to_script, Hrp};
-
-const DEFAULT_STRATUM_LISTEN: &str = "127.0.0.1:3333";
+use venture_merged_mining::config::{
+    AuxNodeSettings, LimitsSettings, ParentSettings, VardiffSettings,
+};
+use venture_merged_mining::{
+    log_summary, write_status_file, Coordinator, MmConfig, MmSettings, StratumServer,
+};
 
 /// `ventured mm`.
 #[derive(Debug, clap::Args)]
@@ -109,82 +105,91 @@ pub struct VardiffArgs {
     pub share_interval: Option<f64>,
 }
 
-/// The TOML configuration of `ventured mm`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    stratum_listen: Option<SocketAddr>,
-    status_file: Option<PathBuf>,
-    aux_poll_ms: Option<u64>,
-    parent: Option<FileParent>,
-    #[serde(default)]
-    aux: Vec<FileNode>,
-    vardiff: Option<FileVardiff>,
-    limits: Option<FileLimits>,
+/// Bounds on miners (`ventured mm`).
+#[derive(Debug, Default, clap::Args)]
+pub struct LimitsArgs {
+    /// Miner connections served at once; more are closed on arrival (default 512).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Close a connection that has not subscribed and authorized within this many
+    /// seconds (default 30).
+    #[arg(long, value_name = "SECONDS")]
+    pub handshake_timeout: Option<f64>,
+    /// Distinct worker names one connection may authorize (default 256).
+    #[arg(long, value_name = "N")]
+    pub max_workers_per_connection: Option<usize>,
+    /// The share floor: a share's difficulty never goes below the parent's network
+    /// difficulty divided by N (or the easiest aux chain's target) (default 2^32).
+    #[arg(long, value_name = "N")]
+    pub max_shares_per_block: Option<u64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileParent {
-    url: Option<String>,
-    datadir: Option<PathBuf>,
-    cookie: Option<PathBuf>,
-    user: Option<String>,
-    password: Option<String>,
-    pow: Option<String>,
-    rules: Option<Vec<String>>,
-    address_script: Option<String>,
-    address: Option<String>,
-    longpoll: Option<bool>,
-    poll_ms: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileNode {
-    url: Option<String>,
-    datadir: Option<PathBuf>,
-    cookie: Option<PathBuf>,
-    user: Option<String>,
-    password: Option<String>,
-    address: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileVardiff {
-    start: Option<f64>,
-    min: Option<f64>,
-    max: Option<f64>,
-    share_interval_s: Option<f64>,
+impl MmArgs {
+    /// The flags as settings, to be laid over the file's.
+    fn settings(&self) -> Result<MmSettings> {
+        let parent = &self.parent;
+        let aux = self
+            .aux
+            .iter()
+            .map(|spec| AuxNodeSettings::from_flag(spec))
+            .collect::<Result<_, _>>()?;
+        Ok(MmSettings {
+            stratum_listen: self.stratum_listen,
+            status_file: self.status_file.clone(),
+            aux_poll_ms: self.aux_poll_ms,
+            parent: ParentSettings {
+                url: parent.parent_url.clone(),
+                datadir: parent.parent_datadir.clone(),
+                cookie: parent.parent_cookie.clone(),
+                user: parent.parent_user.clone(),
+                password: parent.parent_password.clone(),
+                pow: parent.parent_pow.clone(),
+                rules: parent.parent_rules.clone(),
+                address_script: parent.parent_address_script.clone(),
+                address: parent.parent_address.clone(),
+                // Without the flag the file decides (and long polling is the default).
+                longpoll: parent.no_longpoll.then_some(false),
+                poll_ms: parent.parent_poll_ms,
+            },
+            aux,
+            vardiff: VardiffSettings {
+                start: self.vardiff.start_difficulty,
+                min: self.vardiff.min_difficulty,
+                max: self.vardiff.max_difficulty,
+                share_interval_s: self.vardiff.share_interval,
+            },
+            limits: LimitsSettings {
+                max_connections: self.limits.max_connections,
+                handshake_timeout_s: self.limits.handshake_timeout,
+                max_workers_per_connection: self.limits.max_workers_per_connection,
+                max_shares_per_block: self.limits.max_shares_per_block,
+            },
+        })
+    }
 }
 
 /// Runs the coordinator until SIGINT or SIGTERM.
 pub fn run_mm(args: MmArgs) -> Result<ExitCode> {
     let file = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            toml::from_str::<FileConfig>(&text)
-                .with_context(|| format!("invalid configuration {}", path.display()))?
-        }
-        None => FileConfig::default(),
+        Some(path) => MmSettings::load(path)?,
+        None => MmSettings::default(),
     };
-    let (coordinator_config, stratum_config, status_file) = resolve(&args, file)?;
+    let config = args.settings()?.over(file).resolve()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve(coordinator_config, stratum_config, status_file))
+    runtime.block_on(serve(config))
 }
 
-async fn serve(
-    config: CoordinatorConfig,
-    stratum: StratumConfig,
-    status_file: Option<PathBuf>,
-) -> Result<ExitCode> {
-    let coordinator = Coordinator::start(config)?;
+async fn serve(config: MmConfig) -> Result<ExitCode> {
+    let MmConfig {
+        coordinator,
+        stratum,
+        status_file,
+    } = config;
+    let coordinator = Coordinator::start(coordinator)?;
     let listen = stratum.listen;
     let server = StratumServer::bind(stratum, coordinator.clone())
         .await
@@ -193,7 +198,7 @@ async fn serve(
     info!(stratum = %bound, "merged mining: point miners at stratum+tcp://{bound}");
     println!("stratum listening on {bound}");
     if let Some(path) = &status_file {
-        write_status(path, bound, &coordinator)?;
+        write_status_file(path, bound, &coordinator)?;
     }
     let server = tokio::spawn(server.run());
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
@@ -208,8 +213,8 @@ async fn serve(
             _ = ticker.tick() => {
                 seconds += 1;
                 if let Some(path) = &status_file {
-                    if let Err(e) = write_status(path, bound, &coordinator) {
-                        tracing::warn!("cannot write the status file: {e:#}");
+                    if let Err(e) = write_status_file(path, bound, &coordinator) {
+                        tracing::warn!("cannot write the status file: {:#}", anyhow::Error::from(e));
                     }
                 }
                 if seconds.is_multiple_of(60) {
@@ -222,335 +227,85 @@ async fn serve(
     server.abort();
     coordinator.shutdown();
     if let Some(path) = &status_file {
-        let _ = write_status(path, bound, &coordinator);
+        let _ = write_status_file(path, bound, &coordinator);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn log_summary(coordinator: &Coordinator) {
-    let stats = coordinator.stats();
-    let aux: Vec<String> = stats
-        .aux
-        .iter()
-        .map(|chain| {
-            format!(
-                "{:#x}:{}",
-                chain.chain_id.load(Ordering::Relaxed),
-                chain.accepted.load(Ordering::Relaxed)
-            )
-        })
-        .collect();
-    info!(
-        miners = stats.connections.load(Ordering::Relaxed),
-        shares = stats.shares_accepted.load(Ordering::Relaxed),
-        parent_blocks = stats.parent.accepted.load(Ordering::Relaxed),
-        aux_blocks = %aux.join(" "),
-        "merged mining"
-    );
-}
-
-/// Writes the status atomically (a reader never sees half a file).
-fn write_status(path: &Path, stratum: SocketAddr, coordinator: &Arc<Coordinator>) -> Result<()> {
-    let status = serde_json::json!({
-        "stratum": stratum.to_string(),
-        "pid": std::process::id(),
-        "stats": coordinator.stats_json(),
-    });
-    let partial = path.with_extension("tmp");
-    std::fs::write(&partial, serde_json::to_vec_pretty(&status)?)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-fn resolve(
-    args: &MmArgs,
-    file: FileConfig,
-) -> Result<(CoordinatorConfig, StratumConfig, Option<PathBuf>)> {
-    let fparent = file.parent.unwrap_or_default();
-    let pow: PowAlgorithm = args
-        .parent
-        .parent_pow
-        .clone()
-        .or(fparent.pow)
-        .unwrap_or_else(|| "sha256d".into())
-        .parse()
-        .map_err(|e: String| anyhow!("--parent-pow: {e}"))?;
-    let parent_endpoint = match args.parent.parent_datadir.clone().or(fparent.datadir) {
-        Some(datadir) if args.parent.parent_url.is_none() => {
-            NodeEndpoint::venture_datadir(&datadir)
-        }
-        _ => {
-            let url = args
-                .parent
-                .parent_url
-                .clone()
-                .or(fparent.url)
-                .ok_or_else(|| {
-                    anyhow!("the parent node is missing: give --parent-url (or [parent] url)")
-                })?;
-            let auth = node_auth(
-                args.parent.parent_cookie.clone().or(fparent.cookie),
-                args.parent.parent_user.clone().or(fparent.user),
-                args.parent.parent_password.clone().or(fparent.password),
-            )
-            .context("the parent node's credentials")?;
-            NodeEndpoint::new(url, auth)
-        }
-    };
-    let payout_script = match (
-        args.parent.parent_address_script.clone(),
-        args.parent.parent_address.clone(),
-        fparent.address_script,
-        fparent.address,
-    ) {
-        (Some(hex_script), _, _, _) => script_from_hex(&hex_script)?,
-        (None, Some(address), _, _) => script_from_address(&address)?,
-        (None, None, Some(hex_script), _) => script_from_hex(&hex_script)?,
-        (None, None, None, Some(address)) => script_from_address(&address)?,
-        (None, None, None, None) => bail!(
-            "the parent payout is missing: give --parent-address-script HEX (or --parent-address)"
-        ),
-    };
-    let rules = args
-        .parent
-        .parent_rules
-        .clone()
-        .or(fparent.rules)
-        .unwrap_or_else(|| match pow {
-            PowAlgorithm::Scrypt => vec!["mweb".into(), "segwit".into()],
-            PowAlgorithm::Sha256d => vec!["segwit".into()],
-        });
-    let parent = ParentConfig {
-        endpoint: parent_endpoint,
-        pow,
-        rules,
-        payout_script,
-        longpoll: !args.parent.no_longpoll && fparent.longpoll.unwrap_or(true),
-        poll_interval: Duration::from_millis(
-            args.parent
-                .parent_poll_ms
-                .or(fparent.poll_ms)
-                .unwrap_or(500),
-        ),
-    };
-
-    let mut aux = Vec::new();
-    let flag_aux: Vec<FileNode> = args
-        .aux
-        .iter()
-        .map(|spec| parse_aux_flag(spec))
-        .collect::<Result<_>>()?;
-    let aux_nodes = if flag_aux.is_empty() {
-        file.aux
-    } else {
-        flag_aux
-    };
-    for node in aux_nodes {
-        let endpoint = match (node.url, node.datadir) {
-            (None, Some(datadir)) => NodeEndpoint::venture_datadir(&datadir),
-            (Some(url), None) => {
-                let auth = node_auth(node.cookie, node.user, node.password)
-                    .with_context(|| format!("the credentials of aux node {url}"))?;
-                NodeEndpoint::new(url, auth)
-            }
-            (Some(url), Some(_)) => bail!("aux node {url}: give url or datadir, not both"),
-            (None, None) => bail!("an aux node needs url (or datadir)"),
-        };
-        aux.push(AuxConfig {
-            endpoint,
-            address: node.address,
-        });
-    }
-    if aux.is_empty() {
-        tracing::warn!("no aux chain configured: only the parent is mined");
-    }
-    let mut config = CoordinatorConfig::new(parent, aux);
-    if let Some(ms) = args.aux_poll_ms.or(file.aux_poll_ms) {
-        config.aux_poll_interval = Duration::from_millis(ms.max(1));
-    }
-
-    let fvardiff = file.vardiff.unwrap_or_default();
-    let defaults = VardiffConfig::default();
-    let vardiff = VardiffConfig {
-        start: args
-            .vardiff
-            .start_difficulty
-            .or(fvardiff.start)
-            .unwrap_or(defaults.start),
-        min: args
-            .vardiff
-            .min_difficulty
-            .or(fvardiff.min)
-            .unwrap_or(defaults.min),
-        max: args
-            .vardiff
-            .max_difficulty
-            .or(fvardiff.max)
-            .unwrap_or(defaults.max),
-        share_interval: match args.vardiff.share_interval.or(fvardiff.share_interval_s) {
-            Some(secs) if secs.is_finite() && secs > 0.0 => Duration::from_secs_f64(secs),
-            Some(secs) => {
-                bail!("the share interval must be a positive number of seconds, not {secs}")
-            }
-            None => defaults.share_interval,
-        },
-    };
-    for (name, value) in [
-        ("start", vardiff.start),
-        ("min", vardiff.min),
-        ("max", vardiff.max),
-    ] {
-        if !(value.is_finite() && value > 0.0) {
-            bail!("the {name} difficulty must be a positive number, not {value}");
-        }
-    }
-    let listen = match args.stratum_listen.or(file.stratum_listen) {
-        Some(addr) => addr,
-        None => DEFAULT_STRATUM_LISTEN.parse()?,
-    };
-    let status_file = args.status_file.clone().or(file.status_file);
-    let limits = resolve_limits(&args.limits, file.limits)?;
-    config.max_shares_per_block = limits.max_shares_per_block;
-    let stratum = StratumConfig {
-        listen,
-        vardiff,
-        limits: limits.stratum,
-    };
-    Ok((config, stratum, status_file))
-}
-
-fn node_auth(
-    cookie: Option<PathBuf>,
-    user: Option<String>,
-    password: Option<String>,
-) -> Result<NodeAuth> {
-    match (cookie, user, password) {
-        (Some(cookie), None, None) => Ok(NodeAuth::Cookie(cookie)),
-        (None, Some(user), password) => Ok(NodeAuth::UserPassword {
-            user,
-            password: password.unwrap_or_default(),
-        }),
-        (None, None, _) => bail!("give a cookie file or a user and password"),
-        (Some(_), _, _) => bail!("give a cookie file or a user and password, not both"),
-    }
-}
-
-/// Parses `url=HOST:PORT,cookie=FILE,address=ADDR` (or `user=`, `password=`, `datadir=`).
-fn parse_aux_flag(spec: &str) -> Result<FileNode> {
-    let mut node = FileNode::default();
-    let mut address = None;
-    for part in spec.split(',').filter(|p| !p.is_empty()) {
-        let (key, value) = part
-            .split_once('=')
-            .ok_or_else(|| anyhow!("--aux {spec}: `{part}` is not KEY=VALUE"))?;
-        match key.trim() {
-            "url" => node.url = Some(value.to_string()),
-            "datadir" => node.datadir = Some(PathBuf::from(value)),
-            "cookie" => node.cookie = Some(PathBuf::from(value)),
-            "user" => node.user = Some(value.to_string()),
-            "password" => node.password = Some(value.to_string()),
-            "address" => address = Some(value.to_string()),
-            other => bail!(
-                "--aux {spec}: unknown key `{other}` (url, datadir, cookie, user, password, address)"
-            ),
-        }
-    }
-    if node.url.is_none() && node.datadir.is_none() {
-        bail!("--aux {spec}: url= (or datadir=) is missing");
-    }
-    node.address = address.ok_or_else(|| anyhow!("--aux {spec}: address= is missing"))?;
-    Ok(node)
-}
-
-fn script_from_hex(text: &str) -> Result<ScriptBuf> {
-    let bytes = hex::decode(text.trim()).context("the parent payout script is not hex")?;
-    if bytes.is_empty() {
-        bail!("the parent payout script is empty");
-    }
-    Ok(ScriptBuf::from_bytes(bytes))
-}
-
-/// A segwit address of any chain: its human-readable part is whatever precedes the last
-/// `1`.
-fn script_from_address(address: &str) -> Result<ScriptBuf> {
-    let hrp = address
-        .rsplit_once('1')
-        .map(|(hrp, _)| hrp)
-        .ok_or_else(|| anyhow!("{address} is not a segwit address; use --parent-address-script"))?;
-    let hrp = Hrp::parse(hrp).map_err(|e| anyhow!("{address}: {e}"))?;
-    address_to_script(&hrp, address)
-        .map_err(|e| anyhow!("{address}: {e}; use --parent-address-script for other kinds"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
-    #[test]
-    fn aux_flags_and_payouts_parse() {
-        let node = parse_aux_flag("url=127.0.0.1:1,cookie=/c,address=vdev1q").unwrap();
-        assert_eq!(node.url.as_deref(), Some("127.0.0.1:1"));
-        assert_eq!(node.cookie, Some(PathBuf::from("/c")));
-        assert_eq!(node.address, "vdev1q");
-        assert!(parse_aux_flag("url=x").is_err());
-        assert!(parse_aux_flag("address=y").is_err());
-        assert!(parse_aux_flag("datadir=/d,address=y")
-            .unwrap()
-            .datadir
-            .is_some());
-        assert!(parse_aux_flag("url=x,address=y,colour=red").is_err());
-        assert_eq!(script_from_hex("51").unwrap().as_bytes(), &[0x51]);
-        let script = script_from_address("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4").unwrap();
-        assert_eq!(
-            hex::encode(script.as_bytes()),
-            "0014751e76e8199196d454941c45d1b3a323f1433bd6"
-        );
+    fn settings(flags: &[&str]) -> MmSettings {
+        let cli = crate::cli::Cli::try_parse_from(["ventured", "mm"].iter().chain(flags)).unwrap();
+        match cli.command {
+            Some(crate::cli::Command::Mm(args)) => args.settings().unwrap(),
+            other => panic!("not mm: {other:?}"),
+        }
     }
 
     #[test]
-    fn config_file_and_flags_combine() {
-        let file: FileConfig = toml::from_str(
-            r#"
-            stratum_listen = "127.0.0.1:0"
-            [parent]
-            url = "127.0.0.1:9"
-            user = "u"
-            password = "p"
-            pow = "scrypt"
-            address_script = "51"
-            [[aux]]
-            url = "127.0.0.1:10"
-            cookie = "/tmp/c"
-            address = "vdev1q"
-            [vardiff]
-            start = 0.5
-            share_interval_s = 2
-            [limits]
-            max_connections = 7
-            "#,
-        )
-        .unwrap();
-        let args = MmArgs {
-            config: None,
-            stratum_listen: None,
-            status_file: None,
-            parent: Box::default(),
-            aux: Vec::new(),
-            aux_poll_ms: None,
-            vardiff: Box::new(VardiffArgs {
-                start_difficulty: Some(0.25),
-                ..VardiffArgs::default()
-            }),
-            limits: Box::default(),
+    fn every_flag_lands_in_its_setting() {
+        let flags = [
+            "--stratum-listen=127.0.0.1:0",
+            "--status-file=/s.json",
+            "--parent-url=127.0.0.1:9",
+            "--parent-cookie=/c",
+            "--parent-pow=scrypt",
+            "--parent-rules=mweb,segwit",
+            "--parent-address=ltc1q",
+            "--parent-poll-ms=7",
+            "--no-longpoll",
+            "--aux=url=127.0.0.1:10,user=u,password=p,address=vdev1q",
+            "--aux=datadir=/d,address=vdev1r",
+            "--aux-poll-ms=3",
+            "--start-difficulty=2",
+            "--min-difficulty=0.5",
+            "--max-difficulty=8",
+            "--share-interval=4",
+            "--max-connections=5",
+            "--handshake-timeout=6",
+            "--max-workers-per-connection=9",
+            "--max-shares-per-block=11",
+        ];
+        let expected = MmSettings {
+            stratum_listen: Some("127.0.0.1:0".parse().unwrap()),
+            status_file: Some("/s.json".into()),
+            aux_poll_ms: Some(3),
+            parent: ParentSettings {
+                url: Some("127.0.0.1:9".into()),
+                cookie: Some("/c".into()),
+                pow: Some("scrypt".into()),
+                rules: Some(vec!["mweb".into(), "segwit".into()]),
+                address: Some("ltc1q".into()),
+                poll_ms: Some(7),
+                longpoll: Some(false),
+                ..ParentSettings::default()
+            },
+            aux: vec![
+                AuxNodeSettings::from_flag("url=127.0.0.1:10,user=u,password=p,address=vdev1q")
+                    .unwrap(),
+                AuxNodeSettings::from_flag("datadir=/d,address=vdev1r").unwrap(),
+            ],
+            vardiff: VardiffSettings {
+                start: Some(2.0),
+                min: Some(0.5),
+                max: Some(8.0),
+                share_interval_s: Some(4.0),
+            },
+            limits: LimitsSettings {
+                max_connections: Some(5),
+                handshake_timeout_s: Some(6.0),
+                max_workers_per_connection: Some(9),
+                max_shares_per_block: Some(11),
+            },
         };
-        let (config, stratum, _) = resolve(&args, file).unwrap();
-        assert_eq!(config.parent.pow, PowAlgorithm::Scrypt);
-        assert_eq!(config.parent.rules, ["mweb", "segwit"]);
-        assert_eq!(config.aux.len(), 1);
-        assert_eq!(stratum.vardiff.start, 0.25);
-        assert_eq!(stratum.vardiff.share_interval, Duration::from_secs(2));
-        assert_eq!(stratum.listen.port(), 0);
-        assert_eq!(stratum.limits.max_connections, 7);
+        assert_eq!(settings(&flags), expected);
+        // No flag: nothing set, so the file (or the default) decides everything.
+        assert_eq!(settings(&[]), MmSettings::default());
+        let datadir = settings(&["--parent-datadir=/p", "--parent-address-script=51"]);
+        assert_eq!(datadir.parent.datadir, Some("/p".into()));
+        assert_eq!(datadir.parent.address_script.as_deref(), Some("51"));
     }
 }

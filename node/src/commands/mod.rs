@@ -6,7 +6,6 @@ mod lab;
 mod launch;
 pub(crate) mod miner;
 pub(crate) mod mm;
-mod mm_limits;
 pub(crate) mod wallet;
 pub(crate) mod wallet_node;
 

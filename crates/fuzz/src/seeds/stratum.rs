@@ -3,7 +3,7 @@
 
 use crate::targets::stratum::{session, CURRENT_JOB, TEMPLATE_TIME};
 use std::time::Instant;
-use venture_mining::stratum::protocol;
+use venture_merged_mining::stratum::protocol;
 
 /// Seed sessions of a miner: what cgminer-era miners and ASIC firmware send.
 pub(super) fn server_seeds() -> Vec<(&'static str, Vec<u8>)> {

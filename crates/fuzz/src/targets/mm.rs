@@ -17,9 +17,9 @@ use serde_json::{json, Value};
 use std::time::Instant;
 use venture_auxpow::version::chain_id;
 use venture_auxpow::AuxPow;
-use venture_mining::coordinator::{AuxBlock, FoundBlock, ParentTemplate, ShareSubmission};
-use venture_mining::stratum::{notify, protocol};
-use venture_mining::stratum_client::replay_pool_bytes;
+use venture_merged_mining::coordinator::{AuxBlock, FoundBlock, ParentTemplate, ShareSubmission};
+use venture_merged_mining::stratum::{notify, protocol};
+use venture_merged_mining::stratum_client::replay_pool_bytes;
 use venture_pow::{Target as PowTarget, U256};
 
 pub const MM: Target = Target {

@@ -15,14 +15,14 @@ use bitcoin::{BlockHash, ScriptBuf};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use venture_mining::coordinator::{
+use venture_merged_mining::coordinator::{
     AuxBlock, AuxConfig, FoundBlock, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
 };
-use venture_mining::stratum::{
+use venture_merged_mining::stratum::{
     protocol, LineBuffer, Session, StratumLimits, VardiffConfig, MAX_LINE,
 };
-use venture_mining::stratum_client::{replay_pool_bytes, MAX_SERVER_LINE};
-use venture_mining::{Coordinator, CoordinatorConfig};
+use venture_merged_mining::stratum_client::{replay_pool_bytes, MAX_SERVER_LINE};
+use venture_merged_mining::{Coordinator, CoordinatorConfig};
 use venture_pow::{PowAlgorithm, Target as PowTarget, U256};
 
 /// The server reads the socket in chunks of this size.

@@ -1,37 +1,28 @@
 //! Helpers for tests and benchmarks that drive a real chain database on the built-in
-//! dev spec: blocks built and solved here (the block-template code lives in a crate
-//! that depends on this one), and signed P2WPKH spends.
+//! dev spec: blocks built and solved by `venture-testchain` (the block-template code
+//! lives in a crate that depends on this one), and signed P2WPKH spends.
 #![allow(dead_code)]
 
-use bitcoin::block::{Header as PureHeader, Version};
-use bitcoin::hashes::Hash;
-use bitcoin::{
-    Amount, CompactTarget, OutPoint, ScriptBuf, Transaction, TxMerkleNode, TxOut, Witness,
-};
+use bitcoin::{OutPoint, ScriptBuf, Transaction, TxOut};
 use std::path::Path;
 use std::sync::Arc;
-use venture_chain::{witness_commitment, Chain, Clock, ProcessOutcome, WITNESS_COMMITMENT_MAGIC};
-use venture_chainspec::{block_version, ChainParams};
+use venture_chain::{Chain, Clock, ProcessOutcome};
+use venture_chainspec::ChainParams;
 use venture_difficulty::BlockKind;
-use venture_primitives::{coinbase_script, coinbase_transaction, Block, Header};
+use venture_primitives::Block;
+use venture_testchain::{native_block, solve, NextBlock, NOW};
 
-/// The dev chain: sha256d at the easiest target, coinbase maturity 20.
-pub fn dev_params() -> Arc<ChainParams> {
-    Arc::new(ChainParams::load("dev").unwrap())
-}
+#[allow(unused_imports)]
+pub use venture_testchain::{dev_params, output, TestKey};
 
-/// Seconds since the Unix epoch that the chain's clock and the pool agree on, far
-/// enough ahead that fast-built timestamps are never too new.
+/// Seconds since the Unix epoch that the chain's clock and the pool agree on.
 pub fn now() -> u64 {
-    1_900_000_000
+    u64::from(NOW)
 }
 
 pub fn open(params: &Arc<ChainParams>, dir: &Path) -> Chain {
     Chain::open(params.clone(), dir, Clock::from_fn(|| now() as i64)).unwrap()
 }
-
-#[allow(unused_imports)]
-pub use venture_testchain::TestKey;
 
 /// A solved native block on `chain`'s tip carrying `transactions`, its coinbase paying
 /// the subsidy to `payout` (fees are left unclaimed, which consensus allows) and `tag`
@@ -43,53 +34,18 @@ pub fn block_on_tip(
     tag: u8,
 ) -> Block {
     let context = chain.next_block_context(BlockKind::Native).unwrap();
-    let coinbase = coinbase_transaction(
-        2,
-        coinbase_script(context.height, &[&[tag; 8]]),
-        vec![TxOut {
-            value: context.subsidy,
-            script_pubkey: payout.clone(),
-        }],
-    );
-    let has_witness = transactions
-        .iter()
-        .any(|tx| tx.input.iter().any(|i| !i.witness.is_empty()));
-    let mut block = Block {
-        header: Header {
-            pure: PureHeader {
-                version: Version::from_consensus(block_version(
-                    chain.params().spec.consensus.chain_id,
-                    false,
-                )),
-                prev_blockhash: context.prev_hash,
-                merkle_root: TxMerkleNode::all_zeros(),
-                time: context.time,
-                bits: CompactTarget::from_consensus(context.bits),
-                nonce: 0,
-            },
-            auxpow: None,
-        },
-        txdata: std::iter::once(coinbase).chain(transactions).collect(),
+    let next = NextBlock {
+        prev_hash: context.prev_hash,
+        height: context.height,
+        time: context.time,
+        bits: context.bits,
     };
-    if has_witness {
-        let reserved = [0u8; 32];
-        let commitment = witness_commitment(&block, &reserved).unwrap();
-        let coinbase = &mut block.txdata[0];
-        coinbase.input[0].witness = Witness::from_slice(&[reserved]);
-        coinbase.output.push(TxOut {
-            value: Amount::ZERO,
-            script_pubkey: ScriptBuf::from_bytes(
-                [&WITNESS_COMMITMENT_MAGIC[..], &commitment].concat(),
-            ),
-        });
-    }
-    block.header.pure.merkle_root = block.compute_merkle_root().unwrap();
-    // The dev spec's native proof of work is sha256d, the hash rust-bitcoin checks (on
-    // another spec the chain would refuse the block with `high-hash`).
-    let target = bitcoin::Target::from_compact(block.header.pure.bits);
-    while block.header.pure.validate_pow(target).is_err() {
-        block.header.pure.nonce += 1;
-    }
+    let subsidy = TxOut {
+        value: context.subsidy,
+        script_pubkey: payout.clone(),
+    };
+    let mut block = native_block(chain.params(), next, &[tag; 8], vec![subsidy], transactions);
+    solve(&mut block, chain.params());
     block
 }
 
@@ -132,24 +88,5 @@ pub fn copy_to_height(chain: &Chain, height: u32, dir: &Path) -> Chain {
 /// The first output of the coinbase at `height` of the active chain.
 pub fn coinbase_output(chain: &Chain, height: u32) -> (OutPoint, TxOut) {
     let hash = chain.index().active_at(height).unwrap();
-    let block = chain.block(&hash).unwrap().unwrap();
-    let coinbase = &block.txdata[0];
-    (
-        OutPoint {
-            txid: coinbase.compute_txid(),
-            vout: 0,
-        },
-        coinbase.output[0].clone(),
-    )
-}
-
-/// Output `vout` of `tx`, as an input for a spend.
-pub fn output(tx: &Transaction, vout: u32) -> (OutPoint, TxOut) {
-    (
-        OutPoint {
-            txid: tx.compute_txid(),
-            vout,
-        },
-        tx.output[vout as usize].clone(),
-    )
+    venture_testchain::coinbase_output(&chain.block(&hash).unwrap().unwrap())
 }

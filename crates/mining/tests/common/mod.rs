@@ -6,30 +6,32 @@ use bitcoin::{BlockHash, OutPoint, ScriptBuf, TxOut};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use venture_chain::{Chain, ChainError, Clock, ProcessOutcome};
+use venture_chain::{Chain, Clock, ProcessOutcome};
 use venture_chainspec::ChainParams;
 use venture_difficulty::BlockKind;
 use venture_mempool::Mempool;
 use venture_mining::{solve_header, BlockTemplate, SolveOutcome};
 use venture_primitives::Block;
 
-pub fn dev_params() -> Arc<ChainParams> {
-    Arc::new(ChainParams::load("dev").unwrap())
+#[allow(unused_imports)]
+pub use venture_testchain::{
+    attach_auxpow, attach_auxpow_shaped, dev_params, payout, AuxPowShape, TestKey, REALISTIC_AUXPOW,
+};
+
+/// Seconds since the Unix epoch that the chain's clock and the pool agree on.
+pub fn now() -> u64 {
+    u64::from(venture_testchain::NOW)
 }
 
-/// A clock far enough ahead that fast-mined timestamps are never "too new".
 pub fn clock() -> Clock {
-    Clock::from_fn(|| 1_900_000_000)
+    Clock::from_fn(|| now() as i64)
 }
 
 pub fn open(params: &Arc<ChainParams>, dir: &Path) -> Chain {
     Chain::open(params.clone(), dir, clock()).unwrap()
 }
 
-pub fn payout(tag: u8) -> ScriptBuf {
-    ScriptBuf::from_bytes([&[0x00, 0x14][..], &[tag; 20][..]].concat())
-}
-
+/// Solves a template's block with the crate's own nonce search.
 pub fn solve(block: &mut Block, params: &ChainParams) {
     let target =
         venture_pow::Target::from_bits(block.header.pure.bits.to_consensus(), &params.pow_limit)
@@ -67,25 +69,6 @@ pub fn mine(chain: &mut Chain, n: usize, tag: u8) -> Vec<BlockHash> {
         .collect()
 }
 
-/// Re-hashes after a mutation so the block still has valid proof of work and merkle root.
-pub fn reseal(block: &mut Block, params: &ChainParams) {
-    if let Some(root) = block.compute_merkle_root() {
-        block.header.pure.merkle_root = root;
-    }
-    block.header.pure.nonce = 0;
-    solve(block, params);
-}
-
-pub fn reject_reason(chain: &mut Chain, block: Block) -> &'static str {
-    match chain.process_block(block, false) {
-        Err(ChainError::Block(e)) => e.kind.code(),
-        other => panic!("expected a block error, got {other:?}"),
-    }
-}
-
-#[allow(unused_imports)]
-pub use venture_testchain::TestKey;
-
 /// Mines a block with the pool's transactions (the pool first catches up with the
 /// chain) and connects it.
 pub fn mine_from_pool(chain: &mut Chain, pool: &mut Mempool, payout: &ScriptBuf) -> Block {
@@ -104,19 +87,7 @@ pub fn mine_from_pool(chain: &mut Chain, pool: &mut Mempool, payout: &ScriptBuf)
 /// The coinbase output of the block at `height`.
 pub fn coinbase_output(chain: &Chain, height: u32) -> (OutPoint, TxOut) {
     let hash = chain.index().active_at(height).unwrap();
-    let block = chain.block(&hash).unwrap().unwrap();
-    let coinbase = &block.txdata[0];
-    (
-        OutPoint {
-            txid: coinbase.compute_txid(),
-            vout: 0,
-        },
-        coinbase.output[0].clone(),
-    )
-}
-
-pub fn now() -> u64 {
-    1_900_000_000
+    venture_testchain::coinbase_output(&chain.block(&hash).unwrap().unwrap())
 }
 
 /// A chain from the dev spec with `edit` applied to its text (a unique name keeps its
@@ -141,9 +112,6 @@ pub fn mine_kind(chain: &mut Chain, payout: &ScriptBuf, kind: BlockKind) -> Bloc
     );
     block
 }
-
-#[allow(unused_imports)]
-pub use venture_testchain::{attach_auxpow, attach_auxpow_shaped, AuxPowShape, REALISTIC_AUXPOW};
 
 /// The `n`th of many distinct payout scripts, alternating P2WPKH and P2TR (the outputs
 /// a settlement pays).

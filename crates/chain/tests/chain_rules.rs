@@ -1,5 +1,5 @@
-//! Consensus behaviour of a real chain database: blocks built by the template code,
-//! fed to `Chain::process_block`, with restarts, reorganisations and invalid blocks.
+//! Consensus behaviour of a real chain database: blocks built on the tip, fed to
+//! `Chain::process_block`, with restarts, reorganisations and invalid blocks.
 
 mod common;
 
@@ -9,6 +9,14 @@ use common::*;
 use std::sync::Arc;
 use venture_chain::{Chain, ProcessOutcome};
 use venture_chainspec::ChainParams;
+use venture_primitives::Block;
+
+/// The next block, solved, paying `payout(tag)`.
+fn next_block(chain: &Chain, tag: u8) -> Block {
+    let mut block = block_on_tip(chain, &payout(tag), Vec::new());
+    seal(&mut block, chain.params());
+    block
+}
 
 #[test]
 fn mined_chain_survives_restart_with_same_tip_and_utxo_set() {
@@ -16,7 +24,7 @@ fn mined_chain_survives_restart_with_same_tip_and_utxo_set() {
     let dir = tempfile::tempdir().unwrap();
     let (tip, stats) = {
         let mut chain = open(&params, dir.path());
-        mine(&mut chain, 200, 1);
+        mine_empty(&mut chain, 200, 1);
         assert_eq!(chain.height(), 200);
         (chain.tip(), chain.utxo_stats().unwrap())
     };
@@ -45,9 +53,9 @@ fn heavier_side_branch_wins_and_utxo_set_matches_a_fresh_replay() {
     let params = dev_params();
     let dir = tempfile::tempdir().unwrap();
     let mut chain = open(&params, dir.path());
-    mine(&mut chain, 3, 1);
+    mine_empty(&mut chain, 3, 1);
     let fork_height = chain.height();
-    let old_branch = mine(&mut chain, 4, 2);
+    let old_branch = mine_empty(&mut chain, 4, 2);
     let old_tip = chain.tip();
 
     // Build a longer branch from the fork point in a second database, then feed it.
@@ -58,7 +66,7 @@ fn heavier_side_branch_wins_and_utxo_set_matches_a_fresh_replay() {
         let block = chain.block(&hash).unwrap().unwrap();
         side.process_block(block, false).unwrap();
     }
-    let new_branch = mine(&mut side, 5, 3);
+    let new_branch = mine_empty(&mut side, 5, 3);
     let mut outcomes = Vec::new();
     for hash in &new_branch {
         let block = side.block(hash).unwrap().unwrap();
@@ -88,7 +96,7 @@ fn invalid_blocks_are_rejected_with_their_reason_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut chain = open(&params, dir.path());
     // Above height 16 the BIP34 push is a length byte and a value byte.
-    mine(&mut chain, 20, 1);
+    mine_empty(&mut chain, 20, 1);
     let tip = chain.tip();
     let stats = chain.utxo_stats().unwrap();
 
@@ -106,49 +114,49 @@ fn invalid_blocks_are_rejected_with_their_reason_and_change_nothing() {
             break;
         }
     }
-    assert_eq!(reject_reason(&mut chain, block), "high-hash");
+    assert_eq!(rejection(&mut chain, block).code(), "high-hash");
 
     let mut block = next_block(&chain, 9);
     block.header.pure.bits = CompactTarget::from_consensus(0x207ffffe);
-    reseal(&mut block, &params);
-    assert_eq!(reject_reason(&mut chain, block), "bad-diffbits");
+    seal(&mut block, &params);
+    assert_eq!(rejection(&mut chain, block).code(), "bad-diffbits");
 
     let mut block = next_block(&chain, 9);
     block.header.pure.merkle_root = TxMerkleNode::all_zeros();
     solve(&mut block, &params);
-    assert_eq!(reject_reason(&mut chain, block), "bad-txnmrklroot");
+    assert_eq!(rejection(&mut chain, block).code(), "bad-txnmrklroot");
 
     let mut block = next_block(&chain, 9);
     block.header.pure.time = chain.index().median_time_past(&tip.hash).unwrap();
-    reseal(&mut block, &params);
-    assert_eq!(reject_reason(&mut chain, block), "time-too-old");
+    seal(&mut block, &params);
+    assert_eq!(rejection(&mut chain, block).code(), "time-too-old");
 
     let mut block = next_block(&chain, 9);
     block.header.pure.time = 1_900_000_000 + 7_201;
-    reseal(&mut block, &params);
-    assert_eq!(reject_reason(&mut chain, block), "time-too-new");
+    seal(&mut block, &params);
+    assert_eq!(rejection(&mut chain, block).code(), "time-too-new");
 
     let mut block = next_block(&chain, 9);
     block.txdata[0].output[0].value += Amount::from_sat(1);
-    reseal(&mut block, &params);
-    assert_eq!(reject_reason(&mut chain, block), "bad-cb-amount");
+    seal(&mut block, &params);
+    assert_eq!(rejection(&mut chain, block).code(), "bad-cb-amount");
 
     let mut block = next_block(&chain, 9);
     let mut script = block.txdata[0].input[0].script_sig.to_bytes();
     script[1] ^= 0x01; // the height push's value
     block.txdata[0].input[0].script_sig = ScriptBuf::from_bytes(script);
-    reseal(&mut block, &params);
-    assert_eq!(reject_reason(&mut chain, block), "bad-cb-height");
+    seal(&mut block, &params);
+    assert_eq!(rejection(&mut chain, block).code(), "bad-cb-height");
 
     let mut block = next_block(&chain, 9);
     block.header.pure.prev_blockhash = BlockHash::from_byte_array([7; 32]);
-    reseal(&mut block, &params);
-    assert_eq!(reject_reason(&mut chain, block), "prev-blk-not-found");
+    seal(&mut block, &params);
+    assert_eq!(rejection(&mut chain, block).code(), "prev-blk-not-found");
 
     assert_eq!(chain.tip(), tip);
     assert_eq!(chain.utxo_stats().unwrap(), stats);
     // The chain still accepts the honest next block.
-    mine(&mut chain, 1, 1);
+    mine_empty(&mut chain, 1, 1);
 }
 
 #[test]
@@ -156,7 +164,7 @@ fn orphans_connect_when_their_parent_arrives() {
     let params = dev_params();
     let source_dir = tempfile::tempdir().unwrap();
     let mut source = open(&params, source_dir.path());
-    let hashes = mine(&mut source, 20, 4);
+    let hashes = mine_empty(&mut source, 20, 4);
     let dir = tempfile::tempdir().unwrap();
     let mut chain = open(&params, dir.path());
     for hash in hashes.iter().rev() {

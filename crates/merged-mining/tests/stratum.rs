@@ -12,8 +12,8 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 use stratum_harness::{aux_block, config, easy_vardiff, error_code, serve, template, Raw};
 use venture_auxpow::AuxPow;
-use venture_mining::coordinator::FoundBlock;
-use venture_mining::{Coordinator, StratumMiner, StratumMinerConfig};
+use venture_merged_mining::coordinator::FoundBlock;
+use venture_merged_mining::{Coordinator, StratumMiner, StratumMinerConfig};
 use venture_pow::{PowAlgorithm, Target, U256};
 
 fn next_found(found: &Receiver<FoundBlock>) -> FoundBlock {

@@ -9,11 +9,11 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
-use venture_mining::coordinator::{
+use venture_merged_mining::coordinator::{
     AuxBlock, AuxConfig, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
 };
-use venture_mining::stratum::{StratumLimits, VardiffConfig};
-use venture_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
+use venture_merged_mining::stratum::{StratumLimits, VardiffConfig};
+use venture_merged_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
 use venture_pow::{PowAlgorithm, Target, U256};
 
 fn endpoint() -> NodeEndpoint {

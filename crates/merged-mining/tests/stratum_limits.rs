@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::time::{Duration, Instant};
 use stratum_harness::{config, easy_vardiff, error_code, serve, serve_limited, template, Raw};
-use venture_mining::stratum::difficulty::difficulty_for_target;
-use venture_mining::stratum::limits::MAX_WORKER_NAME;
-use venture_mining::stratum::{StratumLimits, VardiffConfig, MAX_LINE};
-use venture_mining::Coordinator;
+use venture_merged_mining::stratum::difficulty::difficulty_for_target;
+use venture_merged_mining::stratum::limits::MAX_WORKER_NAME;
+use venture_merged_mining::stratum::{StratumLimits, VardiffConfig, MAX_LINE};
+use venture_merged_mining::Coordinator;
 use venture_pow::{PowAlgorithm, Target, U256};
 
 fn coordinator() -> std::sync::Arc<Coordinator> {
@@ -238,7 +238,7 @@ fn an_endless_line_gets_an_error_and_closes_the_connection() {
 fn the_miner_drops_a_server_that_sends_an_endless_line() {
     use std::net::TcpListener;
     use std::sync::atomic::Ordering;
-    use venture_mining::{StratumMiner, StratumMinerConfig};
+    use venture_merged_mining::{StratumMiner, StratumMinerConfig};
 
     // A hostile upstream: it answers the miner with one line that never ends.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

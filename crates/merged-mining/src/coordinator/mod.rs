@@ -123,6 +123,9 @@ impl Coordinator {
         if config.parent.payout_script.is_empty() {
             return Err(MmError::Config("the parent payout script is empty".into()));
         }
+        if config.aux.is_empty() {
+            warn!("no aux chain configured: only the parent is mined");
+        }
         let (coordinator, found) = Coordinator::detached(config);
         submit::spawn(&coordinator, found)?;
         pollers::spawn(&coordinator)?;
