@@ -51,10 +51,11 @@ async fn sendrawtransaction_puts_a_spend_in_the_pool() {
         .await
         .unwrap();
     assert_eq!(txid, tx.compute_txid().to_string());
-    let pool = node.ctx.mempool.lock().unwrap();
-    assert!(pool.contains(&tx.compute_txid()));
-    assert_eq!(pool.spender(&input.0), Some(tx.compute_txid()));
-    drop(pool);
+    {
+        let pool = node.ctx.mempool.lock().unwrap();
+        assert!(pool.contains(&tx.compute_txid()));
+        assert_eq!(pool.spender(&input.0), Some(tx.compute_txid()));
+    }
     let error = node
         .call("sendrawtransaction", json!(["00"]))
         .await
