@@ -1,9 +1,10 @@
-//! JSON views of blocks, headers, transactions and scripts in Bitcoin Core's field
-//! names, shared by every method that shows them.
+//! Views of blocks, headers, transactions and scripts with Bitcoin Core's field names,
+//! shared by every method that shows them. Amounts are in coins (`f64`), as Bitcoin
+//! Core prints values.
 
 use bitcoin::consensus::encode;
 use bitcoin::{Amount, Script, Transaction};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 use venture_chain::{Chain, IndexEntry};
 use venture_pow::{decode_compact, Target};
 use venture_primitives::{script_to_address, Block, Hrp};
@@ -16,171 +17,269 @@ pub fn difficulty_of_bits(bits: u32) -> f64 {
 }
 
 /// An amount in coins, as Bitcoin Core prints values.
-pub fn coins(amount: Amount) -> Value {
-    json!(amount.to_btc())
+pub fn coins(amount: Amount) -> f64 {
+    amount.to_btc()
 }
 
 /// Bitcoin Core's `getblockheader` fields for an index entry.
-pub fn header_json(chain: &Chain, entry: &IndexEntry, tx_count: Option<usize>) -> Value {
-    let index = chain.index();
-    let confirmations: i64 = if index.is_active(entry) {
-        i64::from(index.height()) - i64::from(entry.height) + 1
-    } else {
-        -1
-    };
-    let header = &entry.header;
-    let bits = header.bits.to_consensus();
-    let mut obj = Map::new();
-    obj.insert("hash".into(), json!(entry.hash.to_string()));
-    obj.insert("confirmations".into(), json!(confirmations));
-    obj.insert("height".into(), json!(entry.height));
-    obj.insert("version".into(), json!(header.version.to_consensus()));
-    obj.insert(
-        "versionHex".into(),
-        json!(format!("{:08x}", header.version.to_consensus())),
-    );
-    obj.insert("merkleroot".into(), json!(header.merkle_root.to_string()));
-    obj.insert("time".into(), json!(header.time));
-    obj.insert(
-        "mediantime".into(),
-        json!(index.median_time_past(&entry.hash).unwrap_or(header.time)),
-    );
-    obj.insert("nonce".into(), json!(header.nonce));
-    obj.insert("bits".into(), json!(format!("{bits:08x}")));
-    obj.insert("difficulty".into(), json!(difficulty_of_bits(bits)));
-    obj.insert("chainwork".into(), json!(entry.chain_work.to_string()));
-    if let Some(n) = tx_count {
-        obj.insert("nTx".into(), json!(n));
-    }
-    if entry.height > 0 {
-        obj.insert(
-            "previousblockhash".into(),
-            json!(header.prev_blockhash.to_string()),
-        );
-    }
-    if let Some(next) = index
-        .active_at(entry.height + 1)
-        .filter(|_| index.is_active(entry))
-    {
-        obj.insert("nextblockhash".into(), json!(next.to_string()));
-    }
-    obj.insert(
-        "merge_mined".into(),
-        json!(entry.status.has(venture_chain::BlockStatus::MERGE_MINED)),
-    );
-    Value::Object(obj)
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderView {
+    pub hash: String,
+    /// -1 off the best chain.
+    pub confirmations: i64,
+    pub height: u32,
+    pub version: i32,
+    #[serde(rename = "versionHex")]
+    pub version_hex: String,
+    pub merkleroot: String,
+    pub time: u32,
+    pub mediantime: u32,
+    pub nonce: u32,
+    pub bits: String,
+    pub difficulty: f64,
+    pub chainwork: String,
+    /// Known only when the block's data is stored.
+    #[serde(rename = "nTx", skip_serializing_if = "Option::is_none")]
+    pub n_tx: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previousblockhash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nextblockhash: Option<String>,
+    pub merge_mined: bool,
 }
 
-/// Bitcoin Core's `getblock` fields (verbosity 1 lists txids, 2 decodes transactions).
-pub fn block_json(chain: &Chain, entry: &IndexEntry, block: &Block, verbosity: u8) -> Value {
-    let hrp = &chain.params().hrp;
-    let mut obj = match header_json(chain, entry, Some(block.txdata.len())) {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    let size = block.serialized_size();
-    let stripped: usize = size
-        - block
+impl HeaderView {
+    pub fn new(chain: &Chain, entry: &IndexEntry, tx_count: Option<usize>) -> HeaderView {
+        let index = chain.index();
+        let active = index.is_active(entry);
+        let confirmations = if active {
+            i64::from(index.height()) - i64::from(entry.height) + 1
+        } else {
+            -1
+        };
+        let header = &entry.header;
+        let bits = header.bits.to_consensus();
+        HeaderView {
+            hash: entry.hash.to_string(),
+            confirmations,
+            height: entry.height,
+            version: header.version.to_consensus(),
+            version_hex: format!("{:08x}", header.version.to_consensus()),
+            merkleroot: header.merkle_root.to_string(),
+            time: header.time,
+            mediantime: index.median_time_past(&entry.hash).unwrap_or(header.time),
+            nonce: header.nonce,
+            bits: format!("{bits:08x}"),
+            difficulty: difficulty_of_bits(bits),
+            chainwork: entry.chain_work.to_string(),
+            n_tx: tx_count,
+            previousblockhash: (entry.height > 0).then(|| header.prev_blockhash.to_string()),
+            nextblockhash: index
+                .active_at(entry.height + 1)
+                .filter(|_| active)
+                .map(|h| h.to_string()),
+            merge_mined: entry.status.has(venture_chain::BlockStatus::MERGE_MINED),
+        }
+    }
+}
+
+/// Bitcoin Core's `getblock` fields at verbosity 1 (txids) and 2 (decoded
+/// transactions), plus the merged-mining proof of merge-mined blocks.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockView {
+    #[serde(flatten)]
+    pub header: HeaderView,
+    pub size: usize,
+    pub strippedsize: usize,
+    pub weight: u64,
+    pub tx: BlockTransactions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auxpow: Option<AuxPowView>,
+}
+
+/// A block's transactions: ids (verbosity 1) or decoded (verbosity 2 and up).
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum BlockTransactions {
+    Ids(Vec<String>),
+    Decoded(Vec<TxView>),
+}
+
+impl BlockView {
+    pub fn new(chain: &Chain, entry: &IndexEntry, block: &Block, verbosity: u8) -> BlockView {
+        let hrp = &chain.params().hrp;
+        let size = block.serialized_size();
+        let witness_bytes: usize = block
             .txdata
             .iter()
             .map(|tx| tx.total_size() - tx.base_size())
-            .sum::<usize>();
-    obj.insert("size".into(), json!(size));
-    obj.insert("strippedsize".into(), json!(stripped));
-    obj.insert("weight".into(), json!(block.weight().to_wu()));
-    let txs: Vec<Value> = block
-        .txdata
-        .iter()
-        .map(|tx| {
-            if verbosity >= 2 {
-                tx_json(tx, hrp)
-            } else {
-                json!(tx.compute_txid().to_string())
-            }
-        })
-        .collect();
-    obj.insert("tx".into(), Value::Array(txs));
-    if let Some(auxpow) = &block.header.auxpow {
-        obj.insert("auxpow".into(), auxpow_json(auxpow, hrp));
+            .sum();
+        let tx = if verbosity >= 2 {
+            BlockTransactions::Decoded(block.txdata.iter().map(|tx| TxView::new(tx, hrp)).collect())
+        } else {
+            BlockTransactions::Ids(
+                block
+                    .txdata
+                    .iter()
+                    .map(|tx| tx.compute_txid().to_string())
+                    .collect(),
+            )
+        };
+        BlockView {
+            header: HeaderView::new(chain, entry, Some(block.txdata.len())),
+            size,
+            strippedsize: size - witness_bytes,
+            weight: block.weight().to_wu(),
+            tx,
+            auxpow: block
+                .header
+                .auxpow
+                .as_ref()
+                .map(|auxpow| AuxPowView::new(auxpow, hrp)),
+        }
     }
-    Value::Object(obj)
 }
 
 /// The merged-mining proof, in Namecoin's `getblock` layout.
-pub fn auxpow_json(auxpow: &venture_primitives::AuxPow, hrp: &Hrp) -> Value {
-    json!({
-        "tx": tx_json(&auxpow.coinbase_tx, hrp),
-        "index": auxpow.coinbase_index,
-        "merklebranch": auxpow.coinbase_branch.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-        "chainindex": auxpow.chain_index,
-        "chainmerklebranch": auxpow.chain_branch.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-        "parentblock": hex::encode(encode::serialize(&auxpow.parent_header)),
-    })
+#[derive(Debug, Clone, Serialize)]
+pub struct AuxPowView {
+    pub tx: TxView,
+    pub index: i32,
+    pub merklebranch: Vec<String>,
+    pub chainindex: i32,
+    pub chainmerklebranch: Vec<String>,
+    pub parentblock: String,
+}
+
+impl AuxPowView {
+    pub fn new(auxpow: &venture_primitives::AuxPow, hrp: &Hrp) -> AuxPowView {
+        AuxPowView {
+            tx: TxView::new(&auxpow.coinbase_tx, hrp),
+            index: auxpow.coinbase_index,
+            merklebranch: auxpow
+                .coinbase_branch
+                .iter()
+                .map(|h| h.to_string())
+                .collect(),
+            chainindex: auxpow.chain_index,
+            chainmerklebranch: auxpow.chain_branch.iter().map(|h| h.to_string()).collect(),
+            parentblock: hex::encode(encode::serialize(&auxpow.parent_header)),
+        }
+    }
 }
 
 /// Bitcoin Core's decoded transaction.
-pub fn tx_json(tx: &Transaction, hrp: &Hrp) -> Value {
-    let vin: Vec<Value> = tx
-        .input
-        .iter()
-        .map(|input| {
-            let mut obj = Map::new();
-            if tx.is_coinbase() {
-                obj.insert("coinbase".into(), json!(hex::encode(input.script_sig.as_bytes())));
-            } else {
-                obj.insert("txid".into(), json!(input.previous_output.txid.to_string()));
-                obj.insert("vout".into(), json!(input.previous_output.vout));
-                obj.insert(
-                    "scriptSig".into(),
-                    json!({ "asm": input.script_sig.to_asm_string(), "hex": hex::encode(input.script_sig.as_bytes()) }),
-                );
-            }
-            if !input.witness.is_empty() {
-                obj.insert(
-                    "txinwitness".into(),
-                    json!(input.witness.iter().map(hex::encode).collect::<Vec<_>>()),
-                );
-            }
-            obj.insert("sequence".into(), json!(input.sequence.0));
-            Value::Object(obj)
-        })
-        .collect();
-    let vout: Vec<Value> = tx
-        .output
-        .iter()
-        .enumerate()
-        .map(|(n, output)| {
-            json!({
-                "value": coins(output.value),
-                "n": n,
-                "scriptPubKey": script_json(&output.script_pubkey, hrp),
+#[derive(Debug, Clone, Serialize)]
+pub struct TxView {
+    pub txid: String,
+    pub hash: String,
+    pub version: i32,
+    pub size: usize,
+    pub vsize: usize,
+    pub weight: u64,
+    pub locktime: u32,
+    pub vin: Vec<TxInView>,
+    pub vout: Vec<TxOutView>,
+    pub hex: String,
+}
+
+/// An input: the coinbase data, or the outpoint spent and its script.
+#[derive(Debug, Clone, Serialize)]
+pub struct TxInView {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coinbase: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub txid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vout: Option<u32>,
+    #[serde(rename = "scriptSig", skip_serializing_if = "Option::is_none")]
+    pub script_sig: Option<ScriptSigView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub txinwitness: Option<Vec<String>>,
+    pub sequence: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScriptSigView {
+    pub asm: String,
+    pub hex: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TxOutView {
+    pub value: f64,
+    pub n: usize,
+    #[serde(rename = "scriptPubKey")]
+    pub script_pub_key: ScriptView,
+}
+
+impl TxView {
+    pub fn new(tx: &Transaction, hrp: &Hrp) -> TxView {
+        let coinbase = tx.is_coinbase();
+        let vin = tx
+            .input
+            .iter()
+            .map(|input| {
+                let script = hex::encode(input.script_sig.as_bytes());
+                TxInView {
+                    coinbase: coinbase.then(|| script.clone()),
+                    txid: (!coinbase).then(|| input.previous_output.txid.to_string()),
+                    vout: (!coinbase).then_some(input.previous_output.vout),
+                    script_sig: (!coinbase).then(|| ScriptSigView {
+                        asm: input.script_sig.to_asm_string(),
+                        hex: script,
+                    }),
+                    txinwitness: (!input.witness.is_empty())
+                        .then(|| input.witness.iter().map(hex::encode).collect()),
+                    sequence: input.sequence.0,
+                }
             })
-        })
-        .collect();
-    json!({
-        "txid": tx.compute_txid().to_string(),
-        "hash": tx.compute_wtxid().to_string(),
-        "version": tx.version.0,
-        "size": tx.total_size(),
-        "vsize": tx.vsize(),
-        "weight": tx.weight().to_wu(),
-        "locktime": tx.lock_time.to_consensus_u32(),
-        "vin": vin,
-        "vout": vout,
-        "hex": hex::encode(encode::serialize(tx)),
-    })
+            .collect();
+        let vout = tx
+            .output
+            .iter()
+            .enumerate()
+            .map(|(n, output)| TxOutView {
+                value: coins(output.value),
+                n,
+                script_pub_key: ScriptView::new(&output.script_pubkey, hrp),
+            })
+            .collect();
+        TxView {
+            txid: tx.compute_txid().to_string(),
+            hash: tx.compute_wtxid().to_string(),
+            version: tx.version.0,
+            size: tx.total_size(),
+            vsize: tx.vsize(),
+            weight: tx.weight().to_wu(),
+            locktime: tx.lock_time.to_consensus_u32(),
+            vin,
+            vout,
+            hex: hex::encode(encode::serialize(tx)),
+        }
+    }
 }
 
 /// A script's asm, hex, type and (for native segwit outputs) address.
-pub fn script_json(script: &Script, hrp: &Hrp) -> Value {
-    let mut obj = Map::new();
-    obj.insert("asm".into(), json!(script.to_asm_string()));
-    obj.insert("hex".into(), json!(hex::encode(script.as_bytes())));
-    obj.insert("type".into(), json!(script_type(script)));
-    if let Some(address) = script_to_address(hrp, script) {
-        obj.insert("address".into(), json!(address));
+#[derive(Debug, Clone, Serialize)]
+pub struct ScriptView {
+    pub asm: String,
+    pub hex: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+impl ScriptView {
+    pub fn new(script: &Script, hrp: &Hrp) -> ScriptView {
+        ScriptView {
+            asm: script.to_asm_string(),
+            hex: hex::encode(script.as_bytes()),
+            kind: script_type(script),
+            address: script_to_address(hrp, script),
+        }
     }
-    Value::Object(obj)
 }
 
 /// Bitcoin Core's names for output types.

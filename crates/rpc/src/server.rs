@@ -193,18 +193,12 @@ async fn run_call(state: &ServerState, call: &mut Map<String, Value>) -> Result<
             ))
         }
     };
-    if method == "help" {
-        let mut names: Vec<&str> = state.config.methods.names().collect();
-        names.push("help");
-        names.sort_unstable();
-        return Ok(Value::String(names.join("\n")));
-    }
-    let (names, handler) = state
+    let (spec, handler) = state
         .config
         .methods
         .get(&method)
         .ok_or_else(RpcError::method_not_found)?;
-    let params = Params::from_request(call.remove("params"), names)?;
+    let params = Params::from_request(call.remove("params"), spec)?;
     handler(state.ctx.clone(), params).await
 }
 

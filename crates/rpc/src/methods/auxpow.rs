@@ -8,63 +8,176 @@
 
 use super::blockchain::parse_block_hash;
 use super::Methods;
+use crate::method::{missing_parameter, ArgSpec, ArgType, Category, MethodSpec, RpcMethod};
 use crate::{codes, Params, RpcContext, RpcError};
 use bitcoin::consensus::encode;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use venture_auxpow::{check_auxpow_size, MAX_AUXPOW_BYTES};
 use venture_mining::AuxBlockInfo;
 use venture_primitives::{address_to_script, AuxPow};
 
 pub fn register(methods: &mut Methods) {
-    methods.register("createauxblock", &["address"], |ctx, params| async move {
-        let usage = create_usage();
-        params.at_most(1, &usage)?;
-        let address: String = params.required(0, "address", &usage)?;
-        create(&ctx, &address).await
-    });
-    methods.register(
-        "submitauxblock",
-        &["hash", "auxpow"],
-        |ctx, params| async move {
-            const USAGE: &str = "submitauxblock \"hash\" \"auxpow\"";
-            params.at_most(2, USAGE)?;
-            let hash: String = params.required(0, "hash", USAGE)?;
-            let auxpow: String = params.required(1, "auxpow", USAGE)?;
-            submit(&ctx, &hash, &auxpow).await
-        },
-    );
-    methods.register(
-        "getauxblock",
-        &["hash", "auxpow"],
-        |ctx, params| async move { get_aux_block(ctx, params).await },
-    );
+    methods.add::<CreateAuxBlock>();
+    methods.add::<SubmitAuxBlock>();
+    methods.add::<GetAuxBlock>();
 }
 
-/// `createauxblock`'s usage, stating the AuxPoW allowance its blocks leave room for.
-fn create_usage() -> String {
+const ADDRESS_ARG: ArgSpec = ArgSpec::required(
+    "address",
+    ArgType::String,
+    "The address the block's coinbase pays",
+);
+const HASH_ARG: ArgSpec = ArgSpec::required(
+    "hash",
+    ArgType::String,
+    "The hash of the block, as createauxblock returned it",
+);
+const AUXPOW_ARG: ArgSpec = ArgSpec::required(
+    "auxpow",
+    ArgType::String,
+    "The serialized AuxPoW proving the parent chain's work, hex",
+);
+const AUX_BLOCK_RESULT: &str = "{ \"hash\", \"chainid\", \"previousblockhash\", \"coinbasevalue\", \"bits\", \"height\", \"_target\", \"target\" }    (the targets little-endian hex, as Namecoin)";
+const SUBMIT_RESULT: &str =
+    "true|false    (boolean) whether the block was accepted (the reason for a refusal is logged)";
+
+/// `createauxblock "address"`: a block to merge-mine.
+pub struct CreateAuxBlock;
+
+#[derive(Debug, Deserialize)]
+pub struct CreateAuxBlockParams {
+    pub address: String,
+}
+
+impl RpcMethod for CreateAuxBlock {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[ADDRESS_ARG],
+        result: AUX_BLOCK_RESULT,
+        usage_note: Some(create_usage_note),
+        ..MethodSpec::new(
+            "createauxblock",
+            Category::Mining,
+            "Creates a block to merge-mine, paying the address; it is kept until the tip changes.",
+        )
+    };
+    type Params = CreateAuxBlockParams;
+    type Output = AuxBlock;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: CreateAuxBlockParams,
+    ) -> Result<AuxBlock, RpcError> {
+        create(&ctx, &params.address).await
+    }
+}
+
+/// `createauxblock`'s usage states the AuxPoW allowance its blocks leave room for.
+fn create_usage_note() -> String {
     format!(
-        "createauxblock \"address\" (the block leaves room for an AuxPoW of up to {MAX_AUXPOW_BYTES} bytes; submitauxblock refuses bigger ones)"
+        "(the block leaves room for an AuxPoW of up to {MAX_AUXPOW_BYTES} bytes; submitauxblock refuses bigger ones)"
     )
 }
 
-async fn get_aux_block(ctx: Arc<RpcContext>, params: Params) -> Result<Value, RpcError> {
-    const USAGE: &str = "getauxblock ( \"hash\" \"auxpow\" )";
-    match params.len() {
-        0 => {
-            let address = ctx.payout_address.clone().ok_or_else(|| {
-                RpcError::misc("getauxblock without parameters needs a payout address: start the node with --mine-address (or use createauxblock ADDRESS)")
-            })?;
-            create(&ctx, &address).await
+/// `submitauxblock "hash" "auxpow"`: a block created for merged mining, with its proof.
+pub struct SubmitAuxBlock;
+
+#[derive(Debug, Deserialize)]
+pub struct SubmitAuxBlockParams {
+    pub hash: String,
+    pub auxpow: String,
+}
+
+impl RpcMethod for SubmitAuxBlock {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[HASH_ARG, AUXPOW_ARG],
+        result: SUBMIT_RESULT,
+        ..MethodSpec::new(
+            "submitauxblock",
+            Category::Mining,
+            "Submits a solved AuxPoW for a block createauxblock handed out.",
+        )
+    };
+    type Params = SubmitAuxBlockParams;
+    type Output = bool;
+
+    async fn handle(ctx: Arc<RpcContext>, params: SubmitAuxBlockParams) -> Result<bool, RpcError> {
+        submit(&ctx, &params.hash, &params.auxpow).await
+    }
+}
+
+/// `getauxblock ( "hash" "auxpow" )`: Namecoin's older interface, both in one method.
+pub struct GetAuxBlock;
+
+/// None (create) or both (submit); [`GetAuxBlock::decode`] refuses anything else.
+#[derive(Debug, Deserialize)]
+pub struct GetAuxBlockParams {
+    pub hash: Option<String>,
+    pub auxpow: Option<String>,
+}
+
+/// What `getauxblock` answers: a block, or whether the submitted one was accepted.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum GetAuxBlockOutput {
+    Created(AuxBlock),
+    Submitted(bool),
+}
+
+impl RpcMethod for GetAuxBlock {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[HASH_ARG.as_optional(), AUXPOW_ARG.as_optional()],
+        result: "without arguments, as createauxblock; with both, as submitauxblock",
+        ..MethodSpec::new(
+            "getauxblock",
+            Category::Mining,
+            "Without arguments, createauxblock for the node's --mine-address; with both, submitauxblock.",
+        )
+    };
+    type Params = GetAuxBlockParams;
+    type Output = GetAuxBlockOutput;
+
+    /// Namecoin's arity: no parameters or both, checked in order.
+    fn decode(params: &Params) -> Result<GetAuxBlockParams, RpcError> {
+        match params.len() {
+            0 => Ok(GetAuxBlockParams {
+                hash: None,
+                auxpow: None,
+            }),
+            2 => {
+                if params.get(0).is_none() {
+                    return Err(missing_parameter(Self::SPEC, "hash"));
+                }
+                let decoded: GetAuxBlockParams = crate::params::decode(Self::SPEC, params)?;
+                if decoded.auxpow.is_none() {
+                    return Err(missing_parameter(Self::SPEC, "auxpow"));
+                }
+                Ok(decoded)
+            }
+            _ => Err(RpcError::misc(format!(
+                "wrong number of parameters; usage: {}",
+                Self::SPEC.usage()
+            ))),
         }
-        2 => {
-            let hash: String = params.required(0, "hash", USAGE)?;
-            let auxpow: String = params.required(1, "auxpow", USAGE)?;
-            submit(&ctx, &hash, &auxpow).await
+    }
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: GetAuxBlockParams,
+    ) -> Result<GetAuxBlockOutput, RpcError> {
+        match (params.hash, params.auxpow) {
+            (Some(hash), Some(auxpow)) => submit(&ctx, &hash, &auxpow)
+                .await
+                .map(GetAuxBlockOutput::Submitted),
+            (None, None) => {
+                let address = ctx.payout_address.clone().ok_or_else(|| {
+                    RpcError::misc("getauxblock without parameters needs a payout address: start the node with --mine-address (or use createauxblock ADDRESS)")
+                })?;
+                create(&ctx, &address).await.map(GetAuxBlockOutput::Created)
+            }
+            (None, Some(_)) => Err(missing_parameter(Self::SPEC, "hash")),
+            (Some(_), None) => Err(missing_parameter(Self::SPEC, "auxpow")),
         }
-        _ => Err(RpcError::misc(format!(
-            "wrong number of parameters; usage: {USAGE}"
-        ))),
     }
 }
 
@@ -103,7 +216,7 @@ fn check_active(chain: &venture_chain::Chain) -> Result<(), RpcError> {
     Ok(())
 }
 
-async fn create(ctx: &Arc<RpcContext>, address: &str) -> Result<Value, RpcError> {
+async fn create(ctx: &Arc<RpcContext>, address: &str) -> Result<AuxBlock, RpcError> {
     let payout = address_to_script(&ctx.params.hrp, address).map_err(|e| {
         RpcError::new(
             codes::RPC_INVALID_ADDRESS_OR_KEY,
@@ -121,30 +234,42 @@ async fn create(ctx: &Arc<RpcContext>, address: &str) -> Result<Value, RpcError>
                 .map_err(|e| RpcError::internal(e.to_string()))
         })
         .await?;
-    Ok(aux_block_json(&info))
+    Ok(AuxBlock::from(&info))
 }
 
-/// Namecoin's fields, plus `target` (the same little-endian hex as `_target`) for pools
-/// that read only that key.
-fn aux_block_json(info: &AuxBlockInfo) -> Value {
-    let target = hex::encode(info.target.to_le_bytes());
-    json!({
-        "hash": info.hash.to_string(),
-        "chainid": info.chain_id,
-        "previousblockhash": info.previous_block_hash.to_string(),
-        "coinbasevalue": info.coinbase_value,
-        "bits": format!("{:08x}", info.bits),
-        "height": info.height,
-        "_target": target,
-        "target": target,
-    })
+/// A block to merge-mine, in Namecoin's fields, plus `target` (the same little-endian
+/// hex as `_target`) for pools that read only that key.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuxBlock {
+    pub hash: String,
+    pub chainid: u32,
+    pub previousblockhash: String,
+    pub coinbasevalue: u64,
+    pub bits: String,
+    pub height: u32,
+    /// Namecoin's key.
+    #[serde(rename = "_target")]
+    pub target_le: String,
+    pub target: String,
 }
 
-async fn submit(
-    ctx: &Arc<RpcContext>,
-    hash_hex: &str,
-    auxpow_hex: &str,
-) -> Result<Value, RpcError> {
+impl From<&AuxBlockInfo> for AuxBlock {
+    fn from(info: &AuxBlockInfo) -> AuxBlock {
+        let target = hex::encode(info.target.to_le_bytes());
+        AuxBlock {
+            hash: info.hash.to_string(),
+            chainid: info.chain_id,
+            previousblockhash: info.previous_block_hash.to_string(),
+            coinbasevalue: info.coinbase_value,
+            bits: format!("{:08x}", info.bits),
+            height: info.height,
+            target_le: target.clone(),
+            target,
+        }
+    }
+}
+
+async fn submit(ctx: &Arc<RpcContext>, hash_hex: &str, auxpow_hex: &str) -> Result<bool, RpcError> {
     check_connected(ctx).await?;
     let hash = parse_block_hash(hash_hex)
         .map_err(|_| RpcError::invalid_parameter("invalid block hash hex"))?;
@@ -170,10 +295,10 @@ async fn submit(
         // Namecoin returns whether the block was accepted (stored, on the best chain or
         // not), not why it was refused; the reason goes to the log.
         match chain.process_block(block, false) {
-            Ok(_) => Ok(json!(true)),
+            Ok(_) => Ok(true),
             Err(e) => {
                 tracing::info!(%hash, "submitauxblock rejected: {e}");
-                Ok(json!(false))
+                Ok(false)
             }
         }
     })

@@ -3,13 +3,18 @@
 //! `getmempoolentry`, `estimatesmartfee`, `scantxoutset`.
 
 use super::Methods;
-use crate::json::{coins, tx_json};
-use crate::{codes, RpcError};
+use crate::json::{coins, TxView};
+use crate::method::{
+    missing_parameter, ArgSpec, ArgType, Category, MethodSpec, NoParams, RpcMethod,
+};
+use crate::{codes, RpcContext, RpcError};
 use bitcoin::consensus::encode;
 use bitcoin::{Amount, ScriptBuf, Transaction, Txid};
-use serde_json::{json, Value};
-use std::collections::HashSet;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;
+use std::sync::Arc;
 use venture_mempool::{MempoolEntry, MempoolError};
 use venture_primitives::address_to_script;
 
@@ -17,193 +22,517 @@ use venture_primitives::address_to_script;
 const DEFAULT_MAX_FEE_RATE: f64 = 0.10;
 
 pub fn register(methods: &mut Methods) {
-    methods.register(
-        "sendrawtransaction",
-        &["hexstring", "maxfeerate"],
-        |ctx, params| async move {
-            const USAGE: &str = "sendrawtransaction \"hexstring\" ( maxfeerate )";
-            params.at_most(2, USAGE)?;
-            let tx = decode_tx(&params.required::<String>(0, "hexstring", USAGE)?)?;
-            let max_fee_rate: f64 = params
-                .optional(1, "maxfeerate")?
-                .unwrap_or(DEFAULT_MAX_FEE_RATE);
-            let raw = encode::serialize(&tx);
-            let txid = ctx
-                .with_chain_and_pool(move |chain, pool| {
-                    let txid = tx.compute_txid();
-                    if pool.contains(&txid) {
-                        return Ok(json!(txid.to_string()));
-                    }
-                    let (fee, vsize) = pool.test_accept(&tx, chain).map_err(reject)?;
-                    let max_fee = Amount::from_btc(max_fee_rate * vsize as f64 / 1000.0)
-                        .unwrap_or(Amount::MAX);
-                    if max_fee_rate > 0.0 && fee > max_fee {
-                        return Err(RpcError::new(
-                            codes::RPC_VERIFY_ERROR,
-                            "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)",
-                        ));
-                    }
-                    let now = u64::try_from(chain.clock().now()).unwrap_or(0);
-                    let accepted = pool.accept(tx, chain, now).map_err(reject)?;
-                    Ok(json!(accepted.txid.to_string()))
-                })
-                .await?;
-            if let Some(network) = &ctx.network {
-                if let Err(e) = network.publish_transaction(raw).await {
-                    tracing::warn!("cannot relay transaction {txid}: {e}");
+    methods.add::<SendRawTransaction>();
+    methods.add::<TestMempoolAccept>();
+    methods.add::<DecodeRawTransaction>();
+    methods.add::<GetRawTransaction>();
+    methods.add::<GetMempoolInfo>();
+    methods.add::<GetRawMempool>();
+    methods.add::<GetMempoolEntry>();
+    methods.add::<EstimateSmartFee>();
+    methods.add::<ScanTxOutSet>();
+}
+
+/// `sendrawtransaction "hexstring" ( maxfeerate )`: into the pool, then to peers.
+pub struct SendRawTransaction;
+
+#[derive(Debug, Deserialize)]
+pub struct SendRawTransactionParams {
+    pub hexstring: String,
+    #[serde(default = "default_max_fee_rate")]
+    pub maxfeerate: f64,
+}
+
+fn default_max_fee_rate() -> f64 {
+    DEFAULT_MAX_FEE_RATE
+}
+
+impl RpcMethod for SendRawTransaction {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[
+            ArgSpec::required("hexstring", ArgType::String, "The hex-encoded transaction"),
+            ArgSpec::optional(
+                "maxfeerate",
+                ArgType::Numeric,
+                "Refuse a fee rate above this, in coins per kvB (0: no limit)",
+            )
+            .default("0.10"),
+        ],
+        result: "\"hex\"    (string) The transaction id",
+        ..MethodSpec::new(
+            "sendrawtransaction",
+            Category::Rawtransactions,
+            "Submits a transaction to the mempool and relays it to peers.",
+        )
+    };
+    type Params = SendRawTransactionParams;
+    type Output = String;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: SendRawTransactionParams,
+    ) -> Result<String, RpcError> {
+        let tx = decode_tx(&params.hexstring)?;
+        let max_fee_rate = params.maxfeerate;
+        let raw = encode::serialize(&tx);
+        let txid = ctx
+            .with_chain_and_pool(move |chain, pool| {
+                let txid = tx.compute_txid();
+                if pool.contains(&txid) {
+                    return Ok(txid.to_string());
                 }
-            }
-            Ok(txid)
-        },
-    );
-    methods.register(
-        "testmempoolaccept",
-        &["rawtxs", "maxfeerate"],
-        |ctx, params| async move {
-            const USAGE: &str = "testmempoolaccept [\"rawtx\",...] ( maxfeerate )";
-            params.at_most(2, USAGE)?;
-            let raw: Vec<String> = params.required(0, "rawtxs", USAGE)?;
-            let txs = raw
-                .iter()
-                .map(|h| decode_tx(h))
-                .collect::<Result<Vec<_>, _>>()?;
-            ctx.with_chain_and_pool(move |chain, pool| {
-                let results: Vec<Value> = txs
-                    .iter()
-                    .map(|tx| {
-                        let mut result = json!({
-                            "txid": tx.compute_txid().to_string(),
-                            "wtxid": tx.compute_wtxid().to_string(),
-                        });
-                        match pool.test_accept(tx, chain) {
-                            Ok((fee, vsize)) => {
-                                result["allowed"] = json!(true);
-                                result["vsize"] = json!(vsize);
-                                result["fees"] = json!({ "base": coins(fee) });
-                            }
-                            Err(e) => {
-                                result["allowed"] = json!(false);
-                                result["reject-reason"] = json!(e.reject_reason());
-                            }
-                        }
-                        result
-                    })
-                    .collect();
-                Ok(Value::Array(results))
+                let (fee, vsize) = pool.test_accept(&tx, chain).map_err(reject)?;
+                let max_fee =
+                    Amount::from_btc(max_fee_rate * vsize as f64 / 1000.0).unwrap_or(Amount::MAX);
+                if max_fee_rate > 0.0 && fee > max_fee {
+                    return Err(RpcError::new(
+                        codes::RPC_VERIFY_ERROR,
+                        "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)",
+                    ));
+                }
+                let now = u64::try_from(chain.clock().now()).unwrap_or(0);
+                let accepted = pool.accept(tx, chain, now).map_err(reject)?;
+                Ok(accepted.txid.to_string())
             })
-            .await
-        },
-    );
-    methods.register(
-        "decoderawtransaction",
-        &["hexstring"],
-        |ctx, params| async move {
-            const USAGE: &str = "decoderawtransaction \"hexstring\"";
-            params.at_most(2, USAGE)?;
-            let tx = decode_tx(&params.required::<String>(0, "hexstring", USAGE)?)?;
-            Ok(tx_json(&tx, &ctx.params.hrp))
-        },
-    );
-    methods.register("getrawtransaction", &["txid", "verbose", "blockhash"], |ctx, params| async move {
-        const USAGE: &str = "getrawtransaction \"txid\" ( verbose \"blockhash\" )";
-        params.at_most(3, USAGE)?;
-        let txid = parse_txid(&params.required::<String>(0, "txid", USAGE)?)?;
-        let verbose = match params.raw(1) {
-            None => false,
-            Some(Value::Bool(b)) => *b,
-            Some(Value::Number(n)) => n.as_u64().unwrap_or(0) > 0,
-            Some(_) => return Err(RpcError::type_error("verbose must be a boolean or a number")),
-        };
-        let block_hash = match params.optional::<String>(2, "blockhash")? {
-            Some(text) => Some(super::blockchain::parse_block_hash(&text)?),
-            None => None,
-        };
+            .await?;
+        if let Some(network) = &ctx.network {
+            if let Err(e) = network.publish_transaction(raw).await {
+                tracing::warn!("cannot relay transaction {txid}: {e}");
+            }
+        }
+        Ok(txid)
+    }
+}
+
+/// `testmempoolaccept ["rawtx",...] ( maxfeerate )`: whether the pool would take each.
+pub struct TestMempoolAccept;
+
+#[derive(Debug, Deserialize)]
+pub struct TestMempoolAcceptParams {
+    pub rawtxs: Vec<String>,
+    /// Accepted for Bitcoin Core's clients; not applied.
+    #[allow(dead_code)]
+    maxfeerate: Option<Value>,
+}
+
+/// One transaction's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptResult {
+    pub txid: String,
+    pub wtxid: String,
+    pub allowed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vsize: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fees: Option<Fees>,
+    #[serde(rename = "reject-reason", skip_serializing_if = "Option::is_none")]
+    pub reject_reason: Option<String>,
+}
+
+/// Bitcoin Core's `fees` object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fees {
+    pub base: f64,
+}
+
+impl RpcMethod for TestMempoolAccept {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[
+            ArgSpec::required("rawtxs", ArgType::Array, "Hex-encoded transactions")
+                .shown_as("[\"rawtx\",...]"),
+            ArgSpec::optional("maxfeerate", ArgType::Numeric, "Ignored").default("0.10"),
+        ],
+        result: "[ { \"txid\", \"wtxid\", \"allowed\", \"vsize\", \"fees\": { \"base\" } | \"reject-reason\" }, ... ]",
+        ..MethodSpec::new(
+            "testmempoolaccept",
+            Category::Rawtransactions,
+            "Returns whether the mempool would accept each transaction, without adding it.",
+        )
+    };
+    type Params = TestMempoolAcceptParams;
+    type Output = Vec<AcceptResult>;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: TestMempoolAcceptParams,
+    ) -> Result<Vec<AcceptResult>, RpcError> {
+        let txs = params
+            .rawtxs
+            .iter()
+            .map(|h| decode_tx(h))
+            .collect::<Result<Vec<_>, _>>()?;
         ctx.with_chain_and_pool(move |chain, pool| {
-            let found = match block_hash {
-                Some(hash) => {
-                    let block = chain
-                        .block(&hash)?
-                        .ok_or_else(|| RpcError::new(codes::RPC_INVALID_ADDRESS_OR_KEY, "Block hash not found"))?;
-                    let tx = block
-                        .txdata
-                        .into_iter()
-                        .find(|tx| tx.compute_txid() == txid)
-                        .ok_or_else(|| RpcError::new(codes::RPC_INVALID_ADDRESS_OR_KEY, "No such transaction found in the provided block"))?;
-                    Some((tx, Some(hash)))
-                }
-                None => match pool.get(&txid) {
-                    Some(entry) => Some(((*entry.tx).clone(), None)),
-                    None => chain.find_transaction(&txid)?.map(|(tx, hash)| (tx, Some(hash))),
-                },
-            };
-            let (tx, in_block) = found.ok_or_else(|| {
-                RpcError::new(
-                    codes::RPC_INVALID_ADDRESS_OR_KEY,
-                    "No such mempool or blockchain transaction. Use -txindex or provide a block hash to enable blockchain transaction queries.",
-                )
-            })?;
-            if !verbose {
-                return Ok(json!(hex::encode(encode::serialize(&tx))));
-            }
-            let mut value = tx_json(&tx, &chain.params().hrp);
-            if let Some(hash) = in_block {
-                value["blockhash"] = json!(hash.to_string());
-                if let Some(entry) = chain.index().get(&hash) {
-                    let active = chain.index().is_active(entry);
-                    value["in_active_chain"] = json!(active);
-                    if active {
-                        value["confirmations"] = json!(chain.height() - entry.height + 1);
-                        value["time"] = json!(entry.header.time);
-                        value["blocktime"] = json!(entry.header.time);
+            Ok(txs
+                .iter()
+                .map(|tx| {
+                    let verdict = pool.test_accept(tx, chain);
+                    AcceptResult {
+                        txid: tx.compute_txid().to_string(),
+                        wtxid: tx.compute_wtxid().to_string(),
+                        allowed: verdict.is_ok(),
+                        vsize: verdict.as_ref().ok().map(|(_, vsize)| *vsize),
+                        fees: verdict
+                            .as_ref()
+                            .ok()
+                            .map(|(fee, _)| Fees { base: coins(*fee) }),
+                        reject_reason: verdict.as_ref().err().map(|e| e.reject_reason()),
                     }
-                }
-            }
-            Ok(value)
+                })
+                .collect())
         })
         .await
-    });
-    methods.register("getmempoolinfo", &[], |ctx, params| async move {
-        params.at_most(0, "getmempoolinfo")?;
+    }
+}
+
+/// `decoderawtransaction "hexstring"`.
+pub struct DecodeRawTransaction;
+
+#[derive(Debug, Deserialize)]
+pub struct DecodeRawTransactionParams {
+    pub hexstring: String,
+    /// Bitcoin Core's hidden `iswitness`: accepted and ignored (both forms are tried).
+    #[allow(dead_code)]
+    iswitness: Option<Value>,
+}
+
+impl RpcMethod for DecodeRawTransaction {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[
+            ArgSpec::required("hexstring", ArgType::String, "The hex-encoded transaction"),
+            ArgSpec::optional("iswitness", ArgType::Boolean, "Ignored").hidden(),
+        ],
+        result: "{ \"txid\", \"hash\", \"version\", \"size\", \"vsize\", \"weight\", \"locktime\", \"vin\", \"vout\", \"hex\" }",
+        ..MethodSpec::new(
+            "decoderawtransaction",
+            Category::Rawtransactions,
+            "Decodes a hex-encoded transaction; addresses use the chain's prefix.",
+        )
+    };
+    type Params = DecodeRawTransactionParams;
+    type Output = TxView;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: DecodeRawTransactionParams,
+    ) -> Result<TxView, RpcError> {
+        let tx = decode_tx(&params.hexstring)?;
+        Ok(TxView::new(&tx, &ctx.params.hrp))
+    }
+}
+
+/// `getrawtransaction "txid" ( verbose "blockhash" )`.
+pub struct GetRawTransaction;
+
+#[derive(Debug, Deserialize)]
+pub struct GetRawTransactionParams {
+    pub txid: String,
+    /// Kept as JSON: Bitcoin Core takes a boolean or a number (above 0: verbose).
+    pub verbose: Option<Value>,
+    pub blockhash: Option<String>,
+}
+
+/// A transaction as hex, or decoded with where it was found.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum RawTransactionOutput {
+    Hex(String),
+    Verbose(Box<RawTransactionView>),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RawTransactionView {
+    #[serde(flatten)]
+    pub tx: TxView,
+    /// The block it was found in (absent for a mempool transaction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blockhash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_active_chain: Option<bool>,
+    /// Only for blocks on the best chain, like `time` and `blocktime`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmations: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocktime: Option<u32>,
+}
+
+impl RpcMethod for GetRawTransaction {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[
+            ArgSpec::required("txid", ArgType::String, "The transaction id"),
+            ArgSpec::optional(
+                "verbose",
+                ArgType::Boolean,
+                "false for hex, true for the decoded transaction",
+            )
+            .default("false"),
+            ArgSpec::optional(
+                "blockhash",
+                ArgType::String,
+                "The block to look in (otherwise the mempool, then --txindex)",
+            ),
+        ],
+        result: "\"hex\", or the decoded transaction with \"blockhash\", \"in_active_chain\", \"confirmations\", \"time\", \"blocktime\"",
+        ..MethodSpec::new(
+            "getrawtransaction",
+            Category::Rawtransactions,
+            "Returns a transaction from the mempool, a given block, or (with --txindex) any block.",
+        )
+    };
+    type Params = GetRawTransactionParams;
+    type Output = RawTransactionOutput;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: GetRawTransactionParams,
+    ) -> Result<RawTransactionOutput, RpcError> {
+        get_raw_transaction(ctx, params).await
+    }
+}
+
+async fn get_raw_transaction(
+    ctx: Arc<RpcContext>,
+    params: GetRawTransactionParams,
+) -> Result<RawTransactionOutput, RpcError> {
+    let txid = parse_txid(&params.txid)?;
+    let verbose = match params.verbose {
+        None => false,
+        Some(Value::Bool(b)) => b,
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(0) > 0,
+        Some(_) => {
+            return Err(RpcError::type_error(
+                "verbose must be a boolean or a number",
+            ))
+        }
+    };
+    let block_hash = match &params.blockhash {
+        Some(text) => Some(super::blockchain::parse_block_hash(text)?),
+        None => None,
+    };
+    ctx.with_chain_and_pool(move |chain, pool| {
+        let found = match block_hash {
+            Some(hash) => {
+                let block = chain.block(&hash)?.ok_or_else(|| {
+                    RpcError::new(codes::RPC_INVALID_ADDRESS_OR_KEY, "Block hash not found")
+                })?;
+                let tx = block
+                    .txdata
+                    .into_iter()
+                    .find(|tx| tx.compute_txid() == txid)
+                    .ok_or_else(|| {
+                        RpcError::new(
+                            codes::RPC_INVALID_ADDRESS_OR_KEY,
+                            "No such transaction found in the provided block",
+                        )
+                    })?;
+                Some((tx, Some(hash)))
+            }
+            None => match pool.get(&txid) {
+                Some(entry) => Some(((*entry.tx).clone(), None)),
+                None => chain
+                    .find_transaction(&txid)?
+                    .map(|(tx, hash)| (tx, Some(hash))),
+            },
+        };
+        let (tx, in_block) = found.ok_or_else(|| {
+            RpcError::new(
+                codes::RPC_INVALID_ADDRESS_OR_KEY,
+                "No such mempool or blockchain transaction. Use -txindex or provide a block hash to enable blockchain transaction queries.",
+            )
+        })?;
+        if !verbose {
+            return Ok(RawTransactionOutput::Hex(hex::encode(encode::serialize(&tx))));
+        }
+        let mut view = RawTransactionView {
+            tx: TxView::new(&tx, &chain.params().hrp),
+            blockhash: in_block.map(|hash| hash.to_string()),
+            in_active_chain: None,
+            confirmations: None,
+            time: None,
+            blocktime: None,
+        };
+        if let Some(entry) = in_block.and_then(|hash| chain.index().get(&hash)) {
+            let active = chain.index().is_active(entry);
+            view.in_active_chain = Some(active);
+            if active {
+                view.confirmations = Some(chain.height() - entry.height + 1);
+                view.time = Some(entry.header.time);
+                view.blocktime = Some(entry.header.time);
+            }
+        }
+        Ok(RawTransactionOutput::Verbose(Box::new(view)))
+    })
+    .await
+}
+
+/// `getmempoolinfo`: the pool's size, fees and limits.
+pub struct GetMempoolInfo;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MempoolInfoView {
+    pub loaded: bool,
+    pub size: usize,
+    pub bytes: u64,
+    pub usage: u64,
+    pub total_fee: f64,
+    pub maxmempool: u64,
+    pub mempoolminfee: f64,
+    pub minrelaytxfee: f64,
+    pub fullrbf: bool,
+}
+
+impl RpcMethod for GetMempoolInfo {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        result: "{ \"loaded\", \"size\", \"bytes\", \"usage\", \"total_fee\", \"maxmempool\", \"mempoolminfee\", \"minrelaytxfee\", \"fullrbf\" }",
+        ..MethodSpec::new(
+            "getmempoolinfo",
+            Category::Blockchain,
+            "Returns the mempool's size, total fee, limit and minimum fee rates.",
+        )
+    };
+    type Params = NoParams;
+    type Output = MempoolInfoView;
+
+    async fn handle(ctx: Arc<RpcContext>, _: NoParams) -> Result<MempoolInfoView, RpcError> {
         ctx.with_chain_and_pool(|_, pool| {
             let info = pool.info();
-            Ok(json!({
-                "loaded": true,
-                "size": info.size,
-                "bytes": info.bytes,
-                "usage": info.bytes,
-                "total_fee": coins(info.total_fee),
-                "maxmempool": info.max_vbytes,
-                "mempoolminfee": coins(Amount::from_sat(info.min_fee_rate)),
-                "minrelaytxfee": coins(Amount::from_sat(info.min_relay_fee_rate)),
-                "fullrbf": false,
-            }))
+            Ok(MempoolInfoView {
+                loaded: true,
+                size: info.size,
+                bytes: info.bytes,
+                usage: info.bytes,
+                total_fee: coins(info.total_fee),
+                maxmempool: info.max_vbytes,
+                mempoolminfee: coins(Amount::from_sat(info.min_fee_rate)),
+                minrelaytxfee: coins(Amount::from_sat(info.min_relay_fee_rate)),
+                fullrbf: false,
+            })
         })
         .await
-    });
-    methods.register("getrawmempool", &["verbose"], |ctx, params| async move {
-        params.at_most(2, "getrawmempool ( verbose )")?;
-        let verbose = params.optional::<bool>(0, "verbose")?.unwrap_or(false);
+    }
+}
+
+/// `getrawmempool ( verbose )`.
+pub struct GetRawMempool;
+
+#[derive(Debug, Deserialize)]
+pub struct GetRawMempoolParams {
+    #[serde(default)]
+    pub verbose: bool,
+    /// Bitcoin Core's `mempool_sequence`: accepted and ignored.
+    #[allow(dead_code)]
+    mempool_sequence: Option<Value>,
+}
+
+/// Txids, or entries by txid.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum RawMempoolOutput {
+    Txids(Vec<String>),
+    Entries(BTreeMap<String, MempoolEntryView>),
+}
+
+impl RpcMethod for GetRawMempool {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[
+            ArgSpec::optional(
+                "verbose",
+                ArgType::Boolean,
+                "true for entries by txid, false for txids",
+            )
+            .default("false"),
+            ArgSpec::optional("mempool_sequence", ArgType::Boolean, "Ignored").hidden(),
+        ],
+        result: "[ \"txid\", ... ], or { \"txid\": { entry as getmempoolentry }, ... }",
+        ..MethodSpec::new(
+            "getrawmempool",
+            Category::Blockchain,
+            "Returns the transactions in the mempool.",
+        )
+    };
+    type Params = GetRawMempoolParams;
+    type Output = RawMempoolOutput;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: GetRawMempoolParams,
+    ) -> Result<RawMempoolOutput, RpcError> {
         ctx.with_chain_and_pool(move |_, pool| {
-            if !verbose {
-                return Ok(json!(pool
-                    .entries()
-                    .map(|e| e.txid.to_string())
-                    .collect::<Vec<_>>()));
-            }
-            let map: serde_json::Map<String, Value> = pool
-                .entries()
-                .map(|e| (e.txid.to_string(), entry_json(e)))
-                .collect();
-            Ok(Value::Object(map))
+            Ok(if params.verbose {
+                RawMempoolOutput::Entries(
+                    pool.entries()
+                        .map(|e| (e.txid.to_string(), MempoolEntryView::from(e)))
+                        .collect(),
+                )
+            } else {
+                RawMempoolOutput::Txids(pool.entries().map(|e| e.txid.to_string()).collect())
+            })
         })
         .await
-    });
-    methods.register("getmempoolentry", &["txid"], |ctx, params| async move {
-        const USAGE: &str = "getmempoolentry \"txid\"";
-        params.at_most(1, USAGE)?;
-        let txid = parse_txid(&params.required::<String>(0, "txid", USAGE)?)?;
+    }
+}
+
+/// `getmempoolentry "txid"`.
+pub struct GetMempoolEntry;
+
+#[derive(Debug, Deserialize)]
+pub struct GetMempoolEntryParams {
+    pub txid: String,
+}
+
+/// A pool entry in Bitcoin Core's fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct MempoolEntryView {
+    pub vsize: u64,
+    pub weight: u64,
+    pub time: u64,
+    pub height: u32,
+    pub fees: Fees,
+    pub depends: Vec<String>,
+    pub wtxid: String,
+}
+
+impl From<&MempoolEntry> for MempoolEntryView {
+    fn from(entry: &MempoolEntry) -> MempoolEntryView {
+        MempoolEntryView {
+            vsize: entry.vsize,
+            weight: entry.weight,
+            time: entry.time,
+            height: entry.height,
+            fees: Fees {
+                base: coins(entry.fee),
+            },
+            depends: entry.parents.iter().map(|p| p.to_string()).collect(),
+            wtxid: entry.tx.compute_wtxid().to_string(),
+        }
+    }
+}
+
+impl RpcMethod for GetMempoolEntry {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[ArgSpec::required(
+            "txid",
+            ArgType::String,
+            "The transaction id (must be in the mempool)",
+        )],
+        result: "{ \"vsize\", \"weight\", \"time\", \"height\", \"fees\": { \"base\" }, \"depends\", \"wtxid\" }",
+        ..MethodSpec::new(
+            "getmempoolentry",
+            Category::Blockchain,
+            "Returns a mempool transaction's entry.",
+        )
+    };
+    type Params = GetMempoolEntryParams;
+    type Output = MempoolEntryView;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: GetMempoolEntryParams,
+    ) -> Result<MempoolEntryView, RpcError> {
+        let txid = parse_txid(&params.txid)?;
         ctx.with_chain_and_pool(move |_, pool| {
-            pool.get(&txid).map(entry_json).ok_or_else(|| {
+            pool.get(&txid).map(MempoolEntryView::from).ok_or_else(|| {
                 RpcError::new(
                     codes::RPC_INVALID_ADDRESS_OR_KEY,
                     "Transaction not in mempool",
@@ -211,58 +540,164 @@ pub fn register(methods: &mut Methods) {
             })
         })
         .await
-    });
-    methods.register(
-        "estimatesmartfee",
-        &["conf_target", "estimate_mode"],
-        |ctx, params| async move {
-            const USAGE: &str = "estimatesmartfee conf_target ( \"estimate_mode\" )";
-            params.at_most(2, USAGE)?;
-            let target: i64 = params.required(0, "conf_target", USAGE)?;
-            if !(1..=1008).contains(&target) {
-                return Err(RpcError::invalid_parameter(
-                    "Invalid conf_target, must be between 1 and 1008",
-                ));
-            }
-            ctx.with_chain_and_pool(move |chain, pool| {
-                let weight = chain.params().spec.consensus.max_block_weight;
-                let rate = pool.estimate_fee_rate(target as u32, weight);
-                Ok(json!({ "feerate": coins(Amount::from_sat(rate)), "blocks": target }))
+    }
+}
+
+/// `estimatesmartfee conf_target ( "estimate_mode" )`.
+pub struct EstimateSmartFee;
+
+#[derive(Debug, Deserialize)]
+pub struct EstimateSmartFeeParams {
+    pub conf_target: i64,
+    /// Accepted for Bitcoin Core's clients; there is one estimate.
+    #[allow(dead_code)]
+    estimate_mode: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeeEstimate {
+    /// Coins per kvB.
+    pub feerate: f64,
+    pub blocks: i64,
+}
+
+impl RpcMethod for EstimateSmartFee {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[
+            ArgSpec::required(
+                "conf_target",
+                ArgType::Numeric,
+                "Confirmation target in blocks (1 - 1008)",
+            ),
+            ArgSpec::optional("estimate_mode", ArgType::String, "Ignored").default("economical"),
+        ],
+        result: "{ \"feerate\" (coins per kvB), \"blocks\" }",
+        ..MethodSpec::new(
+            "estimatesmartfee",
+            Category::Util,
+            "Estimates the fee rate to confirm within the target: the rate at that depth of the pool, at least the minimum relay fee.",
+        )
+    };
+    type Params = EstimateSmartFeeParams;
+    type Output = FeeEstimate;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: EstimateSmartFeeParams,
+    ) -> Result<FeeEstimate, RpcError> {
+        let target = params.conf_target;
+        if !(1..=1008).contains(&target) {
+            return Err(RpcError::invalid_parameter(
+                "Invalid conf_target, must be between 1 and 1008",
+            ));
+        }
+        ctx.with_chain_and_pool(move |chain, pool| {
+            let weight = chain.params().spec.consensus.max_block_weight;
+            let rate = pool.estimate_fee_rate(target as u32, weight);
+            Ok(FeeEstimate {
+                feerate: coins(Amount::from_sat(rate)),
+                blocks: target,
             })
+        })
+        .await
+    }
+}
+
+/// `scantxoutset "action" ( [scanobjects,...] )`.
+pub struct ScanTxOutSet;
+
+#[derive(Debug, Deserialize)]
+pub struct ScanTxOutSetParams {
+    pub action: String,
+    /// Required for `start` only.
+    pub scanobjects: Option<Vec<String>>,
+}
+
+/// A scan's result, or the answer to `status` (null: none running) or `abort` (false:
+/// nothing to abort). Scans run to completion inside one call.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum ScanOutput {
+    Scanned(ScanResult),
+    NoScanRunning,
+    Aborted(bool),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanResult {
+    pub success: bool,
+    pub txouts: usize,
+    pub height: u32,
+    pub bestblock: String,
+    pub unspents: Vec<Unspent>,
+    pub total_amount: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unspent {
+    pub txid: String,
+    pub vout: u32,
+    #[serde(rename = "scriptPubKey")]
+    pub script_pub_key: String,
+    pub desc: String,
+    pub amount: f64,
+    pub coinbase: bool,
+    pub height: u32,
+}
+
+impl RpcMethod for ScanTxOutSet {
+    const SPEC: &'static MethodSpec = &MethodSpec {
+        args: &[
+            ArgSpec::required(
+                "action",
+                ArgType::String,
+                "\"start\" to scan, \"status\" or \"abort\" (there is never a scan running)",
+            ),
+            ArgSpec::optional(
+                "scanobjects",
+                ArgType::Array,
+                "For start: addr(ADDRESS) and raw(HEX) descriptors",
+            ),
+        ],
+        result: "{ \"success\", \"txouts\", \"height\", \"bestblock\", \"unspents\": [ { \"txid\", \"vout\", \"scriptPubKey\", \"desc\", \"amount\", \"coinbase\", \"height\" }, ... ], \"total_amount\" }",
+        ..MethodSpec::new(
+            "scantxoutset",
+            Category::Blockchain,
+            "Scans the unspent transaction output set for outputs matching descriptors.",
+        )
+    };
+    type Params = ScanTxOutSetParams;
+    type Output = ScanOutput;
+
+    async fn handle(
+        ctx: Arc<RpcContext>,
+        params: ScanTxOutSetParams,
+    ) -> Result<ScanOutput, RpcError> {
+        match params.action.as_str() {
+            "start" => {}
+            "status" => return Ok(ScanOutput::NoScanRunning),
+            "abort" => return Ok(ScanOutput::Aborted(false)),
+            _ => return Err(RpcError::invalid_parameter("Invalid action")),
+        }
+        let objects = params
+            .scanobjects
+            .ok_or_else(|| missing_parameter(Self::SPEC, "scanobjects"))?;
+        let hrp = ctx.params.hrp.clone();
+        let scripts = objects
+            .iter()
+            .map(|d| descriptor_script(d, &hrp))
+            .collect::<Result<Vec<_>, _>>()?;
+        ctx.with_chain(move |chain| scan(chain, &objects, &scripts))
             .await
-        },
-    );
-    methods.register(
-        "scantxoutset",
-        &["action", "scanobjects"],
-        |ctx, params| async move {
-            const USAGE: &str = "scantxoutset \"action\" ( [scanobjects,...] )";
-            params.at_most(2, USAGE)?;
-            let action: String = params.required(0, "action", USAGE)?;
-            match action.as_str() {
-                "start" => {}
-                // Scans run to completion inside one call: there is never one to report.
-                "status" => return Ok(Value::Null),
-                "abort" => return Ok(json!(false)),
-                _ => return Err(RpcError::invalid_parameter("Invalid action")),
-            }
-            let objects: Vec<String> = params.required(1, "scanobjects", USAGE)?;
-            let hrp = ctx.params.hrp.clone();
-            let scripts = objects
-                .iter()
-                .map(|d| descriptor_script(d, &hrp))
-                .collect::<Result<Vec<_>, _>>()?;
-            ctx.with_chain(move |chain| scan(chain, &objects, &scripts))
-                .await
-        },
-    );
+            .map(ScanOutput::Scanned)
+    }
 }
 
 fn scan(
     chain: &venture_chain::Chain,
     descriptors: &[String],
     scripts: &[ScriptBuf],
-) -> Result<Value, RpcError> {
+) -> Result<ScanResult, RpcError> {
     let wanted: HashSet<&ScriptBuf> = scripts.iter().collect();
     let mut unspents = Vec::new();
     let mut total = Amount::ZERO;
@@ -278,26 +713,26 @@ fn scan(
                 .map(|i| descriptors[i].clone())
                 .unwrap_or_default();
             total += coin.output.value;
-            unspents.push(json!({
-                "txid": outpoint.txid.to_string(),
-                "vout": outpoint.vout,
-                "scriptPubKey": hex::encode(coin.output.script_pubkey.as_bytes()),
-                "desc": desc,
-                "amount": coins(coin.output.value),
-                "coinbase": coin.is_coinbase,
-                "height": coin.height,
-            }));
+            unspents.push(Unspent {
+                txid: outpoint.txid.to_string(),
+                vout: outpoint.vout,
+                script_pub_key: hex::encode(coin.output.script_pubkey.as_bytes()),
+                desc,
+                amount: coins(coin.output.value),
+                coinbase: coin.is_coinbase,
+                height: coin.height,
+            });
         })
         .map_err(|e| RpcError::new(codes::RPC_DATABASE_ERROR, e.to_string()))?;
     let tip = chain.tip();
-    Ok(json!({
-        "success": true,
-        "txouts": unspents.len(),
-        "height": tip.height,
-        "bestblock": tip.hash.to_string(),
-        "unspents": unspents,
-        "total_amount": coins(total),
-    }))
+    Ok(ScanResult {
+        success: true,
+        txouts: unspents.len(),
+        height: tip.height,
+        bestblock: tip.hash.to_string(),
+        unspents,
+        total_amount: coins(total),
+    })
 }
 
 /// The output script of an `addr(ADDRESS)` or `raw(HEX)` descriptor.
@@ -319,18 +754,6 @@ fn descriptor_script(
     Err(RpcError::invalid_parameter(format!(
         "unsupported descriptor `{descriptor}`: use addr(ADDRESS) or raw(HEX)"
     )))
-}
-
-fn entry_json(entry: &MempoolEntry) -> Value {
-    json!({
-        "vsize": entry.vsize,
-        "weight": entry.weight,
-        "time": entry.time,
-        "height": entry.height,
-        "fees": { "base": coins(entry.fee) },
-        "depends": entry.parents.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
-        "wtxid": entry.tx.compute_wtxid().to_string(),
-    })
 }
 
 fn decode_tx(hex_text: &str) -> Result<Transaction, RpcError> {
