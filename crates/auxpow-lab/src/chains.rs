@@ -11,8 +11,9 @@
 //!
 //! Then `our_chain_id`, when present, replaces the chain id (a vector may deliberately
 //! check with a wrong one), and `parent_pow`, when present, names the parent algorithm
-//! (it must start with `sha256d` or `scrypt`). Files that match none of these (pool
-//! round-trip vectors) are only put through checks that need no chain.
+//! (it must start with `sha256d` or `scrypt`). A vector of a chain that is not in the
+//! table is checked with those two fields alone (see [`params_of_json`]); pool round-trip
+//! vectors, which have neither, are only put through checks that need no chain.
 
 use serde_json::Value;
 use venture_auxpow::{AuxPowParams, LegacyRule};
@@ -113,25 +114,55 @@ impl ReferenceChain {
 }
 
 /// The parameters for a JSON vector: its chain's, with `our_chain_id` and `parent_pow`
-/// applied; `Err` says why none could be found.
+/// applied. A vector from a chain not in the table is checked with Namecoin's rules, its
+/// own `our_chain_id` and `parent_pow` (both then required), the parent's algorithm for
+/// a plain header's own proof of work too, and no proof-of-work limit beyond what nBits
+/// can encode. `Err` names the field that is missing or not understood.
 pub(crate) fn params_of_json(json: &Value, file_name: &str) -> Result<AuxPowParams, String> {
-    let chain = ReferenceChain::of_json(json, file_name)
-        .ok_or_else(|| "cannot tell which chain this vector is from".to_string())?;
-    let mut params = chain.params();
-    if let Some(id) = json.get("our_chain_id") {
-        params.chain_id = id
-            .as_i64()
-            .and_then(|id| i32::try_from(id).ok())
-            .ok_or_else(|| format!("our_chain_id {id} is not a 32-bit integer"))?;
+    let chain_id = match json.get("our_chain_id") {
+        Some(id) => Some(
+            id.as_i64()
+                .and_then(|id| i32::try_from(id).ok())
+                .ok_or_else(|| format!("field `our_chain_id`: {id} is not a 32-bit integer"))?,
+        ),
+        None => None,
+    };
+    let parent_pow = match json.get("parent_pow") {
+        Some(Value::String(parent)) if parent.starts_with("sha256d") => Some(PowAlgorithm::Sha256d),
+        Some(Value::String(parent)) if parent.starts_with("scrypt") => Some(PowAlgorithm::Scrypt),
+        Some(other) => {
+            return Err(format!(
+                "field `parent_pow`: {other} is not sha256d or scrypt"
+            ))
+        }
+        None => None,
+    };
+    let mut params = match ReferenceChain::of_json(json, file_name) {
+        Some(chain) => chain.params(),
+        None => {
+            let unknown = match json.get("chain").and_then(Value::as_str) {
+                Some(chain) => format!("chain `{chain}` is not in our table"),
+                None => "no chain we have a table entry for".to_string(),
+            };
+            let chain_id = chain_id
+                .ok_or_else(|| format!("{unknown}, and field `our_chain_id` is missing"))?;
+            let parent_pow = parent_pow
+                .ok_or_else(|| format!("{unknown}, and field `parent_pow` is missing"))?;
+            AuxPowParams {
+                chain_id,
+                strict_chain_id: true,
+                legacy: LegacyRule::Namecoin,
+                native_pow: parent_pow,
+                parent_pow,
+                pow_limit: Target(U256::MAX),
+            }
+        }
+    };
+    if let Some(chain_id) = chain_id {
+        params.chain_id = chain_id;
     }
-    if let Some(parent) = json.get("parent_pow").and_then(Value::as_str) {
-        params.parent_pow = if parent.starts_with("sha256d") {
-            PowAlgorithm::Sha256d
-        } else if parent.starts_with("scrypt") {
-            PowAlgorithm::Scrypt
-        } else {
-            return Err(format!("unknown parent_pow `{parent}`"));
-        };
+    if let Some(parent_pow) = parent_pow {
+        params.parent_pow = parent_pow;
     }
     Ok(params)
 }
@@ -175,6 +206,46 @@ mod tests {
             PowAlgorithm::Sha256d
         );
         let vector = json!({"chain": "namecoin", "parent_pow": "x11"});
-        assert!(params_of_json(&vector, "x.json").is_err());
+        let err = params_of_json(&vector, "x.json").unwrap_err();
+        assert!(err.contains("field `parent_pow`: \"x11\""), "{err}");
+    }
+
+    #[test]
+    fn a_chain_not_in_the_table_uses_its_own_chain_id_and_parent_pow() {
+        let vector = json!({"chain": "syscoin", "our_chain_id": 0x1000, "parent_pow": "sha256d"});
+        let params = params_of_json(&vector, "sys_mainnet_1.json").unwrap();
+        assert_eq!(params.chain_id, 0x1000);
+        assert_eq!(params.parent_pow, PowAlgorithm::Sha256d);
+        assert_eq!(params.native_pow, PowAlgorithm::Sha256d);
+        assert!(params.strict_chain_id);
+        let scrypt = json!({"our_chain_id": 7, "parent_pow": "scrypt (Litecoin)"});
+        let params = params_of_json(&scrypt, "other.json").unwrap();
+        assert_eq!(
+            (params.chain_id, params.parent_pow),
+            (7, PowAlgorithm::Scrypt)
+        );
+
+        let err = params_of_json(
+            &json!({"chain": "syscoin", "parent_pow": "sha256d"}),
+            "x.json",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                "chain `syscoin` is not in our table, and field `our_chain_id` is missing"
+            ),
+            "{err}"
+        );
+        let err = params_of_json(&json!({"our_chain_id": 7}), "x.json").unwrap_err();
+        assert!(err.contains("field `parent_pow` is missing"), "{err}");
+        let err = params_of_json(
+            &json!({"our_chain_id": "7", "parent_pow": "sha256d"}),
+            "x.json",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("field `our_chain_id`: \"7\" is not a 32-bit integer"),
+            "{err}"
+        );
     }
 }

@@ -11,6 +11,7 @@ mod chains;
 mod decode;
 mod error;
 mod negative;
+mod reasons;
 mod report;
 mod valid;
 mod verify;

@@ -2,14 +2,17 @@
 //! whether we say the same.
 //!
 //! The expected verdict is read as follows:
-//! - `expected_valid: false` means refused; a string `expected_valid` ("DEPENDS: ...")
-//!   defers to the `namecoin` clause of `expected_check_error` (Namecoin Core accepts
-//!   non-zero `nIndex`, Dogecoin does not, and we follow Namecoin).
-//! - The reason is `reference_checker_result` when given: our structural check must fail
-//!   with exactly that text, and so must the full header check unless the mutation also
-//!   broke the parent's proof of work, which Namecoin checks first. Otherwise a quoted
-//!   phrase in `expected_check_error` must appear in our reason, and "structural check
-//!   passes" means the structure must pass while the parent's proof of work fails.
+//! - `expected_valid: false`, or no `expected_valid` at all, means refused; a string
+//!   `expected_valid` ("DEPENDS: ...") defers to the `namecoin` clause of
+//!   `expected_check_error` (Namecoin Core accepts non-zero `nIndex`, Dogecoin does not,
+//!   and we follow Namecoin).
+//! - A refused vector passes when we refuse it. Its reason is compared only when it is
+//!   one we know (see [`crate::reasons`]): `reference_checker_result`, else
+//!   `expected_check_error`, else a quoted phrase in it. A whole reason must be ours
+//!   exactly (our full header check may instead fail on the parent's proof of work,
+//!   which Namecoin checks first); the start of a detailed reason must begin ours.
+//!   "structural check passes" means the structure must pass while the parent's proof
+//!   of work fails. Any other reason is not compared, and the pass carries a note.
 
 use bitcoin::consensus::encode::{deserialize, deserialize_partial};
 use bitcoin::BlockHash;
@@ -21,6 +24,7 @@ use venture_pow::{check_proof_of_work, PowError};
 
 use crate::chains::params_of_json;
 use crate::decode::outcome;
+use crate::reasons::{known, Known};
 use crate::valid::{bits_field, decode_exact, display_hash, text};
 
 /// What Namecoin Core says about a mutated vector.
@@ -33,6 +37,8 @@ enum Verdict {
     RefusedMentioning(String),
     /// The structure is fine; the parent's proof of work is not.
     RefusedForParentPow,
+    /// Refused for a reason we do not know, so any refusal will do.
+    RefusedOtherwise(String),
 }
 
 fn verdict(json: &Value) -> Result<Verdict, String> {
@@ -41,22 +47,34 @@ fn verdict(json: &Value) -> Result<Verdict, String> {
         Some(Value::Bool(valid)) => *valid,
         Some(Value::String(_)) => namecoin_accepts(described)
             .ok_or_else(|| format!("no Namecoin verdict in `{described}`"))?,
-        _ => return Err("field `expected_valid` is missing".into()),
+        None => false,
+        Some(other) => {
+            return Err(format!(
+                "field `expected_valid`: {other} is not true, false or a DEPENDS note"
+            ))
+        }
     };
     if accepted {
         return Ok(Verdict::Accepted);
     }
-    if let Some(reason) = json.get("reference_checker_result").and_then(Value::as_str) {
-        return Ok(Verdict::Refused(reason.to_string()));
+    let reference = json.get("reference_checker_result").and_then(Value::as_str);
+    for reason in reference.into_iter().chain([described]) {
+        match known(reason) {
+            Some(Known::Exact(reason)) => return Ok(Verdict::Refused(reason)),
+            Some(Known::Start(start)) => return Ok(Verdict::RefusedMentioning(start)),
+            None => {}
+        }
     }
     if let Some(phrase) = described.split('"').nth(1) {
-        return Ok(Verdict::RefusedMentioning(phrase.to_string()));
+        if let Some(Known::Exact(reason) | Known::Start(reason)) = known(phrase) {
+            return Ok(Verdict::RefusedMentioning(reason));
+        }
     }
     if described.contains("structural check passes") {
         return Ok(Verdict::RefusedForParentPow);
     }
-    Err(format!(
-        "cannot tell the expected reason from `{described}`"
+    Ok(Verdict::RefusedOtherwise(
+        reference.unwrap_or(described).to_string(),
     ))
 }
 
@@ -71,11 +89,21 @@ fn namecoin_accepts(described: &str) -> Option<bool> {
     Some(said.contains("valid") && !said.contains("invalid"))
 }
 
-/// Checks one mutated vector; every disagreement is one problem.
-pub(crate) fn negative_vector(json: &Value, file_name: &str) -> Vec<String> {
+/// Checks one mutated vector; every disagreement is one problem. The second list holds
+/// notes on a vector that passed without its reason being compared.
+pub(crate) fn negative_vector(json: &Value, file_name: &str) -> (Vec<String>, Vec<String>) {
     match run(json, file_name) {
-        Ok(problems) => problems,
-        Err(problem) => vec![problem],
+        Ok(problems) => {
+            let notes = match verdict(json) {
+                Ok(Verdict::RefusedOtherwise(reason)) if problems.is_empty() => vec![format!(
+                    "refused as expected; its reason `{reason}` is not one we know, so it was \
+                     not compared"
+                )],
+                _ => vec![],
+            };
+            (problems, notes)
+        }
+        Err(problem) => (vec![problem], vec![]),
     }
 }
 
@@ -161,6 +189,12 @@ fn judge_auxpow(
                 problems.push("check with parent proof of work passes a refused auxpow".into());
             }
         }
+        Verdict::RefusedOtherwise(_) => {
+            let refused = structure.is_err() || matches!(parent_pow, Some(Err(_)));
+            if !refused {
+                problems.push("check passes an auxpow that must be refused".into());
+            }
+        }
         Verdict::RefusedForParentPow => {
             if structure.is_err() {
                 problems.push(format!("structural check should pass: {structure_text}"));
@@ -216,6 +250,11 @@ fn judge_header(
                 problems.push(format!(
                     "{what}: ours {ours}, expected a reason with `{phrase}`"
                 ));
+            }
+        }
+        Verdict::RefusedOtherwise(_) => {
+            if result.is_ok() {
+                problems.push(format!("{what} passes a header that must be refused"));
             }
         }
         Verdict::RefusedForParentPow => {
@@ -293,6 +332,27 @@ mod tests {
                          "reference_checker_result": null});
         assert_eq!(verdict(&pow), Ok(Verdict::RefusedForParentPow));
         let unknown = json!({"expected_valid": false, "expected_check_error": "something"});
-        assert!(verdict(&unknown).is_err());
+        assert_eq!(
+            verdict(&unknown),
+            Ok(Verdict::RefusedOtherwise("something".into()))
+        );
+        // Without `expected_valid`, a vector that names a check error must be refused.
+        let implied = json!({"expected_check_error": "Aux POW wrong index"});
+        assert_eq!(
+            verdict(&implied),
+            Ok(Verdict::Refused("Aux POW wrong index".into()))
+        );
+        let detailed = json!({"expected_valid": false,
+                              "expected_check_error": "AUX proof of work failed: hash above target"});
+        assert_eq!(
+            verdict(&detailed),
+            Ok(Verdict::RefusedMentioning(
+                "AUX proof of work failed".into()
+            ))
+        );
+        let bad = json!({"expected_valid": 0, "expected_check_error": "Aux POW wrong index"});
+        assert!(verdict(&bad)
+            .unwrap_err()
+            .contains("field `expected_valid`"));
     }
 }

@@ -9,6 +9,9 @@ pub struct VerifyReport {
     pub failed: usize,
     /// One line per disagreement, naming the file and the vector.
     pub mismatches: Vec<String>,
+    /// One line per vector that passed with a caveat (a refusal whose reason we could
+    /// not compare), naming the file.
+    pub notes: Vec<String>,
 }
 
 impl VerifyReport {
@@ -30,6 +33,12 @@ impl VerifyReport {
                     .map(|problem| format!("{label}: {problem}")),
             );
         }
+    }
+
+    /// Adds notes on the vector `label`.
+    pub(crate) fn note(&mut self, label: &str, notes: Vec<String>) {
+        self.notes
+            .extend(notes.into_iter().map(|note| format!("{label}: {note}")));
     }
 
     /// Whether every vector agreed.

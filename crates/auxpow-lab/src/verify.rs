@@ -99,7 +99,9 @@ fn json_file(path: &Path, label: &str, report: &mut VerifyReport) -> Result<(), 
         index_vectors(&json, label, report);
         return Ok(());
     } else if has("expected_check_error") {
-        negative::negative_vector(&json, &file_name)
+        let (problems, notes) = negative::negative_vector(&json, &file_name);
+        report.note(label, notes);
+        problems
     } else if has("header_with_auxpow_hex") {
         header_vector(&json, &file_name)
     } else if has("auxpow_hex") {

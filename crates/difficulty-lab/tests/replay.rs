@@ -90,13 +90,14 @@ fn every_published_vector_passes() {
         })
         .sum();
     assert_eq!(count("lwma_vectors.json"), steps);
-    // A run file: one case per line plus the iteration count.
+    // A run file: one case per line, plus the iteration count and the start height and
+    // time its header gives.
     let run01 = std::fs::read_to_string(dir.join("asert/run01")).unwrap();
     let lines = run01
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .count();
-    assert_eq!(count("run01"), lines + 1);
+    assert_eq!(count("run01"), lines + 2);
 }
 
 fn scratch(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {

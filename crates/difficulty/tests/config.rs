@@ -82,6 +82,14 @@ fn bad_parameters_are_refused_with_their_field() {
             "algorithm = \"asert\"\nhalf_life = 3600\nanchor = { height = 1, bits = \"0x00000000\", parent_time = 0 }",
             "anchor.bits",
         ),
+        (
+            "algorithm = \"asert\"\nhalf_life = 3600\nanchor = { height = 1, bits = \"0x1d00ffff\", parent_time = -9223372036854775808 }",
+            "anchor.parent_time",
+        ),
+        (
+            "algorithm = \"asert\"\nhalf_life = 3600\nanchor = { height = 1, bits = \"0x1d00ffff\", parent_time = 4294967296 }",
+            "anchor.parent_time",
+        ),
         ("algorithm = \"lwma\"\nwindow = 1", "window"),
         ("algorithm = \"lwma\"\nwindow = 0", "window"),
         ("algorithm = \"lwma\"\nwindow = 1000000", "window"),

@@ -119,6 +119,9 @@ pub fn auxpow(command: AuxpowCommand) -> Result<ExitCode> {
     for mismatch in &report.mismatches {
         println!("{mismatch}");
     }
+    for note in &report.notes {
+        println!("note: {note}");
+    }
     println!("{}", report.summary_line());
     Ok(exit_code(report.all_passed()))
 }

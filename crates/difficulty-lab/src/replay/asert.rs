@@ -1,7 +1,8 @@
 //! ASERT vectors: BCHN's run files, `calculate_asert_test`, and the parameter file.
 
-use super::json::{self, label, parse_bits, Field};
+use super::json::{self, label, Field};
 use super::report::Tally;
+use super::run_file::{parse_runs, Run, RunHeader, RunLine};
 use serde_json::Value;
 use venture_difficulty::asert::{next_target, AsertParams};
 use venture_difficulty::{
@@ -16,97 +17,154 @@ const RUN_SPACING: i64 = 600;
 const RUN_HALF_LIFE: i64 = 172_800;
 const RUN_POW_LIMIT_BITS: u32 = 0x1d00ffff;
 
-/// The value of the `## key: value` header named `key`.
-fn header<'a>(text: &'a str, key: &str) -> Field<&'a str> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("##"))
-        .filter_map(|l| l.trim().strip_prefix(key))
-        .filter_map(|rest| rest.trim_start().strip_prefix(':'))
-        .map(str::trim)
-        .next()
-        .ok_or_else(|| format!("missing `## {key}:` header"))
-}
-
-fn header_int(text: &str, key: &str) -> Field<i64> {
-    let value = header(text, key)?;
-    value
-        .parse()
-        .map_err(|_| format!("`## {key}: {value}` is not an integer"))
-}
-
-/// Each line `iteration height time 0xBITS`: the bits the block after one at `height`
-/// and `time` must carry, recomputed through [`Asert::next_bits`] with the anchor the
-/// headers give.
+/// Every run in a BCHN run file (see [`super::run_file`]): each block line is one case,
+/// and each run adds one for its iteration count and, when its header gives them, one
+/// for its start height and time.
 pub fn replay_run(text: &str, tally: &mut Tally) -> Field<()> {
-    let anchor = AsertAnchor {
-        height: u32::try_from(header_int(text, "anchor height")?)
-            .map_err(|_| "anchor height out of range".to_string())?,
-        bits: Bits(parse_bits(header(text, "anchor nBits")?)?),
-        parent_time: header_int(text, "anchor ancestor time")?,
-    };
-    let iterations = header_int(text, "iterations")?;
     let params = AsertParams {
         target_spacing: RUN_SPACING,
         half_life: RUN_HALF_LIFE,
         pow_limit: decode_compact(RUN_POW_LIMIT_BITS).value,
     };
-    let asert = Asert::new(params, AsertAnchorSource::Fixed(anchor)).map_err(|e| e.to_string())?;
-    let mut lines = 0i64;
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        lines += 1;
-        let name = format!("line {}", number + 1);
-        match parse_run_line(line) {
-            Ok((height, time, expected)) => {
-                let tip = [BlockMeta {
-                    height,
-                    time,
-                    bits: expected,
-                    kind: BlockKind::Native,
-                }];
-                let outcome = SliceAncestry::new(&tip)
-                    .ok_or_else(|| "empty chain".to_string())
-                    .and_then(|chain| {
-                        let next = NextBlock {
-                            time: time.saturating_add(RUN_SPACING as u32),
-                            kind: BlockKind::Native,
-                        };
-                        asert.next_bits(&chain, &next).map_err(|e| e.to_string())
-                    });
-                match outcome {
-                    Ok(got) => tally.bits(&format!("{name} (height {height})"), expected, got),
-                    Err(e) => tally.case(&name, Err(e)),
-                }
-            }
-            Err(e) => tally.case(&name, Err(e)),
-        }
+    let runs = parse_runs(text)?;
+    let several = runs.len() > 1;
+    for (index, run) in runs.iter().enumerate() {
+        let prefix = if several {
+            format!("run {}: ", index + 1)
+        } else {
+            String::new()
+        };
+        replay_one_run(run, &params, &prefix, tally)?;
     }
-    let count = if lines == iterations {
-        Ok(())
-    } else {
-        Err(format!(
-            "header says {iterations} iterations, file has {lines} lines"
-        ))
-    };
-    tally.case("iteration count", count);
     Ok(())
 }
 
-fn parse_run_line(line: &str) -> Field<(u32, u32, u32)> {
-    let fields: Vec<&str> = line.split_whitespace().collect();
-    let [_, height, time, bits] = fields.as_slice() else {
+fn replay_one_run(run: &Run, params: &AsertParams, prefix: &str, tally: &mut Tally) -> Field<()> {
+    let header = &run.header;
+    let anchor = decode_compact(header.anchor_bits);
+    if anchor.negative
+        || anchor.overflow
+        || anchor.value.is_zero()
+        || anchor.value > params.pow_limit
+    {
         return Err(format!(
-            "expected `iteration height time 0xBITS`, got `{line}`"
+            "`anchor nBits` {:#010x} is not a target within the pow limit",
+            header.anchor_bits
+        ));
+    }
+    let chain = chain_algorithm(header, params);
+    let mut expected_iteration = 1;
+    for line in &run.lines {
+        let name = format!("{prefix}line {} (height {})", line.number, line.height);
+        let outcome = if line.iteration != expected_iteration {
+            Err(format!(
+                "iteration {}, expected {expected_iteration}",
+                line.iteration
+            ))
+        } else {
+            replay_line(header, line, anchor.value, params, chain.as_ref())
+        };
+        expected_iteration = line.iteration + 1;
+        tally.case(&name, outcome);
+    }
+    let count = run.lines.len() as i128;
+    tally.case(
+        &format!("{prefix}iteration count"),
+        if count == header.iterations {
+            Ok(())
+        } else {
+            Err(format!(
+                "header says {} iterations, file has {count} lines",
+                header.iterations
+            ))
+        },
+    );
+    if header.start_height.is_some() || header.start_time.is_some() {
+        let first = run.lines.first().map(|l| (l.height, l.time));
+        let starts = |value: Option<i128>, got: Option<i128>| value.is_none() || value == got;
+        let outcome = match first {
+            Some((height, time))
+                if starts(header.start_height, Some(height))
+                    && starts(header.start_time, Some(time)) =>
+            {
+                Ok(())
+            }
+            _ => Err(format!(
+                "header starts at height {:?}, time {:?}; first line has {first:?}",
+                header.start_height, header.start_time
+            )),
+        };
+        tally.case(&format!("{prefix}start height and time"), outcome);
+    }
+    Ok(())
+}
+
+/// The bits for the block after one at this line's height and time, by the formula on
+/// exact differences; and, when the heights and times fit a Venture chain's u32 fields,
+/// through [`Asert::next_bits`] as well, which must agree.
+fn replay_line(
+    header: &RunHeader,
+    line: &RunLine,
+    anchor_target: venture_pow::U256,
+    params: &AsertParams,
+    chain: Option<&Asert>,
+) -> Field<()> {
+    let height_diff = line.height - header.anchor_height;
+    let time_diff = line.time - header.anchor_parent_time;
+    if height_diff < 0 {
+        return Err(format!(
+            "height below the anchor's ({})",
+            header.anchor_height
+        ));
+    }
+    // The reference computes in int64; every published run stays inside it.
+    let (Ok(height_diff), Ok(time_diff)) = (i64::try_from(height_diff), i64::try_from(time_diff))
+    else {
+        return Err(format!(
+            "height difference {height_diff} or time difference {time_diff} is beyond the \
+             reference's 64-bit arithmetic"
         ));
     };
-    let height = height
-        .parse()
-        .map_err(|_| format!("bad height `{height}`"))?;
-    let time = time.parse().map_err(|_| format!("bad time `{time}`"))?;
-    Ok((height, time, parse_bits(bits)?))
+    let got = encode_compact(
+        next_target(anchor_target, time_diff, height_diff, params),
+        false,
+    );
+    if got != line.bits {
+        return Err(format!("expected {:#010x}, got {got:#010x}", line.bits));
+    }
+    let (Some(asert), Ok(height), Ok(time)) =
+        (chain, u32::try_from(line.height), u32::try_from(line.time))
+    else {
+        return Ok(());
+    };
+    let tip = [BlockMeta {
+        height,
+        time,
+        bits: line.bits,
+        kind: BlockKind::Native,
+    }];
+    let ancestry = SliceAncestry::new(&tip).ok_or_else(|| "empty chain".to_string())?;
+    let next = NextBlock {
+        time: time.saturating_add(RUN_SPACING as u32),
+        kind: BlockKind::Native,
+    };
+    match asert.next_bits(&ancestry, &next) {
+        Ok(bits) if bits == got => Ok(()),
+        Ok(bits) => Err(format!(
+            "the chain's Asert gives {bits:#010x}, the formula {got:#010x}"
+        )),
+        Err(e) => Err(format!("the chain's Asert refuses: {e}")),
+    }
+}
+
+/// The chain-facing algorithm for a run whose anchor fits a chain's fields, else `None`.
+fn chain_algorithm(header: &RunHeader, params: &AsertParams) -> Option<Asert> {
+    let anchor = AsertAnchor {
+        height: u32::try_from(header.anchor_height).ok()?,
+        bits: Bits(header.anchor_bits),
+        parent_time: i64::try_from(header.anchor_parent_time).ok()?,
+    };
+    Asert::new(*params, AsertAnchorSource::Fixed(anchor)).ok()
 }
 
 /// `calculate_asert_test`: targets, including overflow to the limit and underflow to 1.

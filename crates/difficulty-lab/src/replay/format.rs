@@ -37,12 +37,9 @@ impl VectorFormat {
 
 /// The format of `text`, with its parsed JSON when it is JSON.
 pub(crate) fn detect(text: &str) -> Option<(VectorFormat, Option<Value>)> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with("##") {
-        return text
-            .lines()
-            .any(|l| l.starts_with("##") && l.contains("anchor height"))
-            .then_some((VectorFormat::AsertRun, None));
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if is_asert_run(text) {
+        return Some((VectorFormat::AsertRun, None));
     }
     let doc: Value = serde_json::from_str(text).ok()?;
     let first_vector = doc
@@ -55,7 +52,7 @@ pub(crate) fn detect(text: &str) -> Option<(VectorFormat, Option<Value>)> {
         VectorFormat::AsertCalculate
     } else if has("integer_steps") && has("constants") {
         VectorFormat::AsertParams
-    } else if has("retarget") && has("set_compact") {
+    } else if is_bitcoin(&doc) {
         VectorFormat::Bitcoin
     } else if vector_has("digishield") && vector_has("last_bits") {
         VectorFormat::Dogecoin
@@ -72,4 +69,31 @@ pub(crate) fn detect(text: &str) -> Option<(VectorFormat, Option<Value>)> {
         return None;
     };
     Some((format, Some(doc)))
+}
+
+/// Text (not JSON) with an `## anchor height: ...` header line, wherever it is: a BCHN
+/// run file, even with comments before its headers. Markdown's `## Title` is not one.
+fn is_asert_run(text: &str) -> bool {
+    !text.trim_start().starts_with('{')
+        && text.lines().any(|line| {
+            line.trim()
+                .strip_prefix("##")
+                .and_then(|header| header.split_once(':'))
+                .is_some_and(|(key, _)| key.trim().eq_ignore_ascii_case("anchor height"))
+        })
+}
+
+/// Any of Bitcoin Core's sections, or only a `params` of networks with a pow limit (a
+/// file whose sections are all misspelled is still read, and refused by name).
+fn is_bitcoin(doc: &Value) -> bool {
+    let networks_only = doc
+        .get("params")
+        .and_then(Value::as_object)
+        .is_some_and(|networks| {
+            !networks.is_empty() && networks.values().all(|n| n.get("pow_limit").is_some())
+        });
+    super::bitcoin::SECTIONS
+        .iter()
+        .any(|section| doc.get(section).is_some())
+        || networks_only
 }

@@ -6,10 +6,12 @@
 mod asert;
 mod bitcoin;
 mod dogecoin;
+mod entry;
 mod format;
 mod json;
 mod lwma;
 mod report;
+mod run_file;
 mod zcash;
 
 pub use format::VectorFormat;

@@ -41,7 +41,7 @@ pub struct Asert {
 
 impl Asert {
     /// Checks the parameters: positive spacing and half-life, and a fixed anchor whose
-    /// bits are a valid target within the pow limit.
+    /// bits are a valid target within the pow limit and whose parent time is a block time.
     pub fn new(params: AsertParams, anchor: AsertAnchorSource) -> Result<Self, DifficultyError> {
         if params.half_life <= 0 {
             return Err(invalid("half_life", "must be at least 1 second"));
@@ -52,6 +52,14 @@ impl Asert {
         if let AsertAnchorSource::Fixed(anchor) = anchor {
             Target::from_bits(anchor.bits.0, &Target(params.pow_limit))
                 .map_err(|e| invalid("anchor.bits", e.to_string()))?;
+            // A header time, as the parent's time always is; it also keeps the tip's
+            // time minus this one inside i64 for every tip.
+            if u32::try_from(anchor.parent_time).is_err() {
+                return Err(invalid(
+                    "anchor.parent_time",
+                    "must be a block time, 0 to 4294967295",
+                ));
+            }
         }
         Ok(Asert { params, anchor })
     }
