@@ -319,7 +319,7 @@ fn unknown_keys_in_the_file_are_refused() {
         let error = MmSettings::from_toml(text).expect_err(text).to_string();
         assert!(error.contains("unknown field"), "{text}: {error}");
     }
-    let error = MmSettings::load(std::path::Path::new("/nonexistent/mm.toml")).unwrap_err();
+    let error = MmSettings::load(Path::new("/nonexistent/mm.toml")).unwrap_err();
     assert!(matches!(error, ConfigError::Read { .. }));
 }
 
