@@ -44,6 +44,24 @@ async fn sendrawtransaction_puts_a_spend_in_the_pool() {
         .await
         .unwrap_err();
     assert_eq!(error.code, codes::RPC_VERIFY_ERROR);
+    // A limit far below it (100 satoshis per kvB) is still a limit, not "no limit".
+    let error = node
+        .call("sendrawtransaction", json!([hex_of(&tx), 0.000001]))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, codes::RPC_VERIFY_ERROR);
+    // Rates Bitcoin Core refuses to read: negative, finer than a satoshi, a coin or more.
+    for (rate, code) in [
+        (json!(-0.1), codes::RPC_TYPE_ERROR),
+        (json!(0.000000001), codes::RPC_TYPE_ERROR),
+        (json!(1.0), codes::RPC_INVALID_PARAMETER),
+    ] {
+        let error = node
+            .call("sendrawtransaction", json!([hex_of(&tx), rate]))
+            .await
+            .unwrap_err();
+        assert_eq!(error.code, code, "maxfeerate {rate}");
+    }
     assert!(node.ctx.mempool.lock().unwrap().is_empty());
 
     let txid = node
@@ -100,6 +118,12 @@ async fn testmempoolaccept_judges_without_adding() {
     assert_eq!(verdicts[1]["allowed"], false);
     assert!(verdicts[1]["reject-reason"].is_string());
     assert!(verdicts[1].get("vsize").is_none());
+    let capped = node
+        .call("testmempoolaccept", json!([[hex_of(&tx)], 0.0005]))
+        .await
+        .unwrap();
+    assert_eq!(capped[0]["allowed"], false);
+    assert_eq!(capped[0]["reject-reason"], "max-fee-exceeded");
     assert!(node.ctx.mempool.lock().unwrap().is_empty());
 }
 

@@ -18,8 +18,44 @@ use std::sync::Arc;
 use venture_mempool::{MempoolEntry, MempoolError};
 use venture_primitives::address_to_script;
 
-/// Bitcoin Core's default `maxfeerate` for `sendrawtransaction`: 0.10 coin per kvB.
+/// Bitcoin Core's default `maxfeerate`: 0.10 coin per kvB.
 const DEFAULT_MAX_FEE_RATE: f64 = 0.10;
+
+/// A `maxfeerate` argument read as Bitcoin Core reads it: a whole number of satoshis
+/// per kvB, below one coin per kvB; zero means no limit. Kept in satoshis so a small
+/// rate stays a small limit instead of rounding away.
+#[derive(Debug, Clone, Copy)]
+struct MaxFeeRate {
+    sat_per_kvb: u64,
+}
+
+impl MaxFeeRate {
+    fn parse(coins_per_kvb: f64) -> Result<MaxFeeRate, RpcError> {
+        if !coins_per_kvb.is_finite() || coins_per_kvb < 0.0 {
+            return Err(RpcError::type_error("Amount out of range"));
+        }
+        let per_kvb =
+            Amount::from_btc(coins_per_kvb).map_err(|_| RpcError::type_error("Invalid amount"))?;
+        if per_kvb >= Amount::ONE_BTC {
+            return Err(RpcError::invalid_parameter(
+                "Fee rates larger than or equal to 1 coin/kvB are not accepted",
+            ));
+        }
+        Ok(MaxFeeRate {
+            sat_per_kvb: per_kvb.to_sat(),
+        })
+    }
+
+    /// Whether `fee` for `vsize` virtual bytes is above the limit. The limit for a size
+    /// is Core's `CFeeRate::GetFee`: rounded down, but at least one satoshi.
+    fn exceeded_by(self, fee: Amount, vsize: u64) -> bool {
+        if self.sat_per_kvb == 0 {
+            return false;
+        }
+        let limit = (u128::from(self.sat_per_kvb) * u128::from(vsize) / 1000).max(1);
+        u128::from(fee.to_sat()) > limit
+    }
+}
 
 pub fn register(methods: &mut Methods) {
     methods.add::<SendRawTransaction>();
@@ -73,7 +109,7 @@ impl RpcMethod for SendRawTransaction {
         params: SendRawTransactionParams,
     ) -> Result<String, RpcError> {
         let tx = decode_tx(&params.hexstring)?;
-        let max_fee_rate = params.maxfeerate;
+        let max_fee_rate = MaxFeeRate::parse(params.maxfeerate)?;
         let raw = encode::serialize(&tx);
         let txid = ctx
             .with_chain_and_pool(move |chain, pool| {
@@ -82,9 +118,7 @@ impl RpcMethod for SendRawTransaction {
                     return Ok(txid.to_string());
                 }
                 let (fee, vsize) = pool.test_accept(&tx, chain).map_err(reject)?;
-                let max_fee =
-                    Amount::from_btc(max_fee_rate * vsize as f64 / 1000.0).unwrap_or(Amount::MAX);
-                if max_fee_rate > 0.0 && fee > max_fee {
+                if max_fee_rate.exceeded_by(fee, vsize) {
                     return Err(RpcError::new(
                         codes::RPC_VERIFY_ERROR,
                         "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)",
@@ -110,9 +144,8 @@ pub struct TestMempoolAccept;
 #[derive(Debug, Deserialize)]
 pub struct TestMempoolAcceptParams {
     pub rawtxs: Vec<String>,
-    /// Accepted for Bitcoin Core's clients; not applied.
-    #[allow(dead_code)]
-    maxfeerate: Option<Value>,
+    #[serde(default = "default_max_fee_rate")]
+    pub maxfeerate: f64,
 }
 
 /// One transaction's verdict.
@@ -140,7 +173,12 @@ impl RpcMethod for TestMempoolAccept {
         args: &[
             ArgSpec::required("rawtxs", ArgType::Array, "Hex-encoded transactions")
                 .shown_as("[\"rawtx\",...]"),
-            ArgSpec::optional("maxfeerate", ArgType::Numeric, "Ignored").default("0.10"),
+            ArgSpec::optional(
+                "maxfeerate",
+                ArgType::Numeric,
+                "Report a fee rate above this, in coins per kvB, as max-fee-exceeded (0: no limit)",
+            )
+            .default("0.10"),
         ],
         result: "[ { \"txid\", \"wtxid\", \"allowed\", \"vsize\", \"fees\": { \"base\" } | \"reject-reason\" }, ... ]",
         ..MethodSpec::new(
@@ -161,11 +199,21 @@ impl RpcMethod for TestMempoolAccept {
             .iter()
             .map(|h| decode_tx(h))
             .collect::<Result<Vec<_>, _>>()?;
+        let max_fee_rate = MaxFeeRate::parse(params.maxfeerate)?;
         ctx.with_chain_and_pool(move |chain, pool| {
             Ok(txs
                 .iter()
                 .map(|tx| {
-                    let verdict = pool.test_accept(tx, chain);
+                    let verdict = pool
+                        .test_accept(tx, chain)
+                        .map_err(|e| e.reject_reason())
+                        .and_then(|(fee, vsize)| {
+                            if max_fee_rate.exceeded_by(fee, vsize) {
+                                Err("max-fee-exceeded".to_string())
+                            } else {
+                                Ok((fee, vsize))
+                            }
+                        });
                     AcceptResult {
                         txid: tx.compute_txid().to_string(),
                         wtxid: tx.compute_wtxid().to_string(),
@@ -175,7 +223,7 @@ impl RpcMethod for TestMempoolAccept {
                             .as_ref()
                             .ok()
                             .map(|(fee, _)| Fees { base: coins(*fee) }),
-                        reject_reason: verdict.as_ref().err().map(|e| e.reject_reason()),
+                        reject_reason: verdict.err(),
                     }
                 })
                 .collect())
