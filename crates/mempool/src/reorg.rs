@@ -173,15 +173,7 @@ mod tests {
         mine(&mut chain, vec![confirmed.clone()], &key.script, 1);
         pool.sync_with(&mut chain);
 
-        let side_dir = tempfile::tempdir().unwrap();
-        let mut side = copy_to_height(&chain, fork_height, side_dir.path());
-        let side_blocks = [
-            mine(&mut side, Vec::new(), &to.script, 7),
-            mine(&mut side, Vec::new(), &to.script, 7),
-        ];
-        for block in side_blocks {
-            chain.process_block(block, false).unwrap();
-        }
+        reorg_onto_rival_branch(&mut chain, fork_height, 2, Vec::new(), &to.script);
         let before = script_checks();
         pool.sync_with(&mut chain);
         assert_eq!(

@@ -34,17 +34,9 @@ fn a_reorg_double_spending_a_pool_input_evicts_it_and_its_child() {
     // elsewhere and grows longer.
     mine(&mut chain, Vec::new(), &key.script, 1);
     pool.sync_with(&mut chain);
-    let side_dir = tempfile::tempdir().unwrap();
-    let mut side = copy_to_height(&chain, fork_height, side_dir.path());
     let rival = key.spend_one(&coin, &key, 5 * FEE);
-    let side_blocks = [
-        mine(&mut side, vec![rival], &to.script, 7),
-        mine(&mut side, Vec::new(), &to.script, 7),
-    ];
-    for block in side_blocks {
-        chain.process_block(block, false).unwrap();
-    }
-    assert_eq!(chain.tip(), side.tip());
+    let side_tip = reorg_onto_rival_branch(&mut chain, fork_height, 2, vec![rival], &to.script);
+    assert_eq!(chain.tip(), side_tip);
 
     pool.sync_with(&mut chain);
     assert!(!pool.contains(&parent.compute_txid()), "double-spent");
@@ -71,15 +63,8 @@ fn a_reorg_that_unconfirms_a_coinbase_evicts_its_spend_and_descendants() {
         pool.accept(tx.clone(), &chain, now()).unwrap();
     }
     // A longer branch from height 4: block 5 and its coinbase are disconnected.
-    let side_dir = tempfile::tempdir().unwrap();
-    let mut side = copy_to_height(&chain, 4, side_dir.path());
-    let side_blocks: Vec<_> = (0..22)
-        .map(|_| mine(&mut side, Vec::new(), &to.script, 7))
-        .collect();
-    for block in side_blocks {
-        chain.process_block(block, false).unwrap();
-    }
-    assert_eq!(chain.tip(), side.tip());
+    let side_tip = reorg_onto_rival_branch(&mut chain, 4, 22, Vec::new(), &to.script);
+    assert_eq!(chain.tip(), side_tip);
 
     pool.sync_with(&mut chain);
     assert!(!pool.contains(&spend.compute_txid()));
@@ -146,15 +131,7 @@ fn a_returning_transaction_becomes_the_parent_of_its_pooled_child() {
     pool.accept(child.clone(), &chain, now()).unwrap();
     assert!(pool.get(&child.compute_txid()).unwrap().parents.is_empty());
 
-    let side_dir = tempfile::tempdir().unwrap();
-    let mut side = copy_to_height(&chain, fork_height, side_dir.path());
-    let side_blocks = [
-        mine(&mut side, Vec::new(), &to.script, 7),
-        mine(&mut side, Vec::new(), &to.script, 7),
-    ];
-    for block in side_blocks {
-        chain.process_block(block, false).unwrap();
-    }
+    reorg_onto_rival_branch(&mut chain, fork_height, 2, Vec::new(), &to.script);
     pool.sync_with(&mut chain);
     assert!(pool.contains(&confirmed.compute_txid()));
     assert_eq!(

@@ -1,42 +1,21 @@
 //! Merged-mining RPC handlers called through the method table on a real chain database:
 //! an AuxPoW above the allowance is refused, naming the bound, and changes nothing.
 
+mod common;
+
 use bitcoin::{BlockHash, ScriptBuf};
-use serde_json::{json, Value};
+use common::{TestNode, NOW};
+use serde_json::json;
 use std::str::FromStr;
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 use venture_auxpow::{AuxPow, MAX_AUXPOW_BYTES};
-use venture_chain::{Chain, Clock};
 use venture_chainspec::ChainParams;
-use venture_mempool::{Mempool, MempoolConfig};
-use venture_mining::AuxBlockCache;
-use venture_primitives::script_to_address;
-use venture_rpc::{codes, core_methods, Params, RpcContext, RpcError};
+use venture_rpc::{codes, RpcContext};
 use venture_testchain::{solved_auxpow, AuxPowShape, MINIMAL_AUXPOW};
 
-fn context(dir: &std::path::Path) -> Arc<RpcContext> {
-    let params = Arc::new(ChainParams::load("dev").unwrap());
-    let chain = Chain::open(params.clone(), dir, Clock::from_fn(|| 1_900_000_000)).unwrap();
-    Arc::new(RpcContext {
-        tip: chain.subscribe(),
-        chain: Arc::new(Mutex::new(chain)),
-        mempool: Mempool::shared(MempoolConfig::default()),
-        params,
-        started: Instant::now(),
-        shutdown: tokio::sync::watch::channel(false).0,
-        stopping: Arc::new(AtomicBool::new(false)),
-        miner_status: None,
-        aux_blocks: AuxBlockCache::new(),
-        payout_address: None,
-        network: None,
-    })
-}
-
-async fn call(ctx: &Arc<RpcContext>, method: &str, args: Vec<Value>) -> Result<Value, RpcError> {
-    let (_, handler) = core_methods().get(method).unwrap();
-    handler(ctx.clone(), Params::new(args)).await
+/// A node of the built-in dev chain.
+fn dev_node() -> TestNode {
+    TestNode::with_params(Arc::new(ChainParams::load("dev").unwrap()))
 }
 
 /// A solved AuxPoW for `hash` whose parent coinbase serializes to `coinbase_bytes`.
@@ -46,27 +25,23 @@ fn auxpow_for(ctx: &RpcContext, hash: BlockHash, bits: u32, coinbase_bytes: usiz
         ..MINIMAL_AUXPOW
     };
     let bits = bitcoin::CompactTarget::from_consensus(bits);
-    solved_auxpow(&ctx.params, hash, bits, 1_900_000_000, shape)
+    solved_auxpow(&ctx.params, hash, bits, NOW as u32, shape)
 }
 
 #[tokio::test]
 async fn an_auxpow_above_the_allowance_is_refused_naming_the_bound() {
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = context(dir.path());
-    let address = script_to_address(
-        &ctx.params.hrp,
-        &ScriptBuf::from_bytes([&[0x00, 0x14][..], &[7; 20][..]].concat()),
-    )
-    .unwrap();
-    let created = call(&ctx, "createauxblock", vec![json!(address)])
-        .await
-        .unwrap();
+    let node = dev_node();
+    let ctx = &node.ctx;
+    let address = node.address(&ScriptBuf::from_bytes(
+        [&[0x00, 0x14][..], &[7; 20][..]].concat(),
+    ));
+    let created = node.call("createauxblock", json!([address])).await.unwrap();
     let hash = BlockHash::from_str(created["hash"].as_str().unwrap()).unwrap();
     let bits = u32::from_str_radix(created["bits"].as_str().unwrap(), 16).unwrap();
     let tip = ctx.chain.lock().unwrap().tip();
 
     // A proof that is valid in every respect but its size.
-    let oversized = auxpow_for(&ctx, hash, bits, MAX_AUXPOW_BYTES);
+    let oversized = auxpow_for(ctx, hash, bits, MAX_AUXPOW_BYTES);
     let size = oversized.serialized_size();
     assert!(size > MAX_AUXPOW_BYTES);
     oversized
@@ -74,7 +49,8 @@ async fn an_auxpow_above_the_allowance_is_refused_naming_the_bound() {
         .unwrap();
     let hex = hex::encode(bitcoin::consensus::encode::serialize(&oversized));
     for method in ["submitauxblock", "getauxblock"] {
-        let error = call(&ctx, method, vec![json!(hash.to_string()), json!(hex)])
+        let error = node
+            .call(method, json!([hash.to_string(), hex]))
             .await
             .unwrap_err();
         assert_eq!(error.code, codes::RPC_INVALID_PARAMETER, "{method}");
@@ -89,24 +65,20 @@ async fn an_auxpow_above_the_allowance_is_refused_naming_the_bound() {
     }
     // Nothing changed: same tip, and the block is still on offer with a proof that fits.
     assert_eq!(ctx.chain.lock().unwrap().tip(), tip);
-    let fitting = auxpow_for(&ctx, hash, bits, 300);
+    let fitting = auxpow_for(ctx, hash, bits, 300);
     let hex = hex::encode(bitcoin::consensus::encode::serialize(&fitting));
-    let accepted = call(
-        &ctx,
-        "submitauxblock",
-        vec![json!(hash.to_string()), json!(hex)],
-    )
-    .await
-    .unwrap();
+    let accepted = node
+        .call("submitauxblock", json!([hash.to_string(), hex]))
+        .await
+        .unwrap();
     assert_eq!(accepted, json!(true));
     assert_eq!(ctx.chain.lock().unwrap().height(), tip.height + 1);
 }
 
 #[tokio::test]
 async fn createauxblock_usage_states_the_allowance() {
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = context(dir.path());
-    let error = call(&ctx, "createauxblock", vec![json!("a"), json!("b")])
+    let error = dev_node()
+        .call("createauxblock", json!(["a", "b"]))
         .await
         .unwrap_err();
     assert!(

@@ -6,7 +6,7 @@
 use bitcoin::{OutPoint, ScriptBuf, Transaction, TxOut};
 use std::path::Path;
 use std::sync::Arc;
-use venture_chain::{Chain, Clock, ProcessOutcome};
+use venture_chain::{Chain, Clock, ProcessOutcome, TipInfo};
 use venture_chainspec::ChainParams;
 use venture_difficulty::BlockKind;
 use venture_primitives::Block;
@@ -83,6 +83,29 @@ pub fn copy_to_height(chain: &Chain, height: u32, dir: &Path) -> Chain {
             .unwrap();
     }
     copy
+}
+
+/// Builds a rival branch of `blocks` blocks on `chain`'s block at `fork_height`, in
+/// another database, the first block carrying `first_transactions` and all paying
+/// `payout`, and hands the branch to `chain` (a reorganisation when it is heavier).
+/// Returns the branch's tip.
+pub fn reorg_onto_rival_branch(
+    chain: &mut Chain,
+    fork_height: u32,
+    blocks: usize,
+    first_transactions: Vec<Transaction>,
+    payout: &ScriptBuf,
+) -> TipInfo {
+    let dir = tempfile::tempdir().unwrap();
+    let mut side = copy_to_height(chain, fork_height, dir.path());
+    let mut transactions = first_transactions;
+    let branch: Vec<Block> = (0..blocks)
+        .map(|_| mine(&mut side, std::mem::take(&mut transactions), payout, 7))
+        .collect();
+    for block in branch {
+        chain.process_block(block, false).unwrap();
+    }
+    side.tip()
 }
 
 /// The first output of the coinbase at `height` of the active chain.
