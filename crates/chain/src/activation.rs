@@ -7,6 +7,7 @@ use crate::utxo::{connect_block, disconnect_block};
 use crate::{BlockError, Chain, ChainError, ChainEvent};
 use bitcoin::BlockHash;
 use std::sync::Arc;
+use std::time::Instant;
 use tracing::{debug, info, warn};
 use venture_pow::Work;
 use venture_store::BlockStatus;
@@ -27,8 +28,13 @@ impl Chain {
                 .fork_point(&tip_hash, &best)
                 .map(|e| e.hash)
                 .ok_or_else(|| ChainError::Inconsistent(format!("no fork point with {best}")))?;
+            let mut depth = 0;
             while self.tip().hash != fork {
                 self.disconnect_tip()?;
+                depth += 1;
+            }
+            if let (Some(observer), true) = (&self.observer, depth > 0) {
+                observer.reorganized(depth);
             }
             for hash in self.path_from(&fork, &best)? {
                 match self.connect_tip(&hash) {
@@ -92,6 +98,7 @@ impl Chain {
     }
 
     fn connect_tip(&mut self, hash: &BlockHash) -> Result<(), ChainError> {
+        let started = Instant::now();
         let entry = self
             .index
             .get(hash)
@@ -129,6 +136,9 @@ impl Chain {
         )?;
         self.events.push(ChainEvent::Connected(Arc::new(block)));
         self.tip_tx.send_replace(tip_info(&entry));
+        if let Some(observer) = &self.observer {
+            observer.block_connected(entry.height, started.elapsed());
+        }
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use crate::index::{BlockIndex, IndexEntry};
 use crate::orphans::OrphanPool;
 use crate::venture::VentureLedger;
 use crate::Reject;
-use crate::{BlockError, ChainError, ChainEvents, Clock};
+use crate::{BlockError, ChainError, ChainEvents, ChainObserver, Clock};
 use bitcoin::hashes::Hash;
 use bitcoin::{Amount, BlockHash, OutPoint};
 use std::collections::VecDeque;
@@ -81,6 +81,8 @@ pub struct Chain {
     /// Headers taken in ahead of their blocks, oldest first: the candidates for
     /// eviction when side branches grow past [`MAX_SIDE_HEADERS`].
     pub(crate) header_arrivals: VecDeque<BlockHash>,
+    /// Told of connections and reorganisations (metrics), when set.
+    pub(crate) observer: Option<Arc<dyn ChainObserver>>,
 }
 
 /// Most headers taken in ahead of their blocks that the node keeps track of; beyond
@@ -134,6 +136,7 @@ impl Chain {
             tx_index: false,
             ledger: VentureLedger::default(),
             header_arrivals: VecDeque::new(),
+            observer: None,
         };
         if let Some(tip) = chain.index.tip() {
             chain
@@ -144,6 +147,11 @@ impl Chain {
         // finish the job.
         chain.activate_best_chain()?;
         Ok(chain)
+    }
+
+    /// Sets who is told of each connected block and reorganisation.
+    pub fn set_observer(&mut self, observer: Arc<dyn ChainObserver>) {
+        self.observer = Some(observer);
     }
 
     pub fn params(&self) -> &Arc<ChainParams> {

@@ -1,7 +1,7 @@
 //! Reads of the chain state: headers and blocks for peers, the download queue, the
 //! transaction index, venture settlements, and what the next block must carry.
 
-use crate::venture::{EpochCredits, Settlement};
+use crate::venture::{EpochCredits, EpochSchedule, Settlement};
 use crate::{BlockContext, Chain, ChainError, UtxoStats};
 use bitcoin::BlockHash;
 use tracing::info;
@@ -238,4 +238,55 @@ impl Chain {
             None => Ok(None),
         }
     }
+
+    /// Where the venture allocation stands at the tip, or `None` on a chain without
+    /// one: epochs settled, and what their settlements paid and carried.
+    pub fn venture_totals(&self) -> Result<Option<VentureTotals>, ChainError> {
+        let Some(spec) = &self.params.spec.venture else {
+            return Ok(None);
+        };
+        let schedule = EpochSchedule::new(spec);
+        let height = self.height();
+        let settled = (0..schedule.epoch_count())
+            .filter(|e| schedule.settlement_height(*e) <= height)
+            .count() as u32;
+        let last = match settled {
+            0 => None,
+            n => self.settlement_at(schedule.settlement_height(n - 1))?,
+        };
+        let paid = last.map_or(0, |r| r.paid_total);
+        Ok(Some(VentureTotals {
+            epochs_settled: settled,
+            paid,
+            carried: last.map_or(0, |r| r.carry),
+            remaining: spec.total - paid,
+        }))
+    }
+
+    /// Of the last `window` blocks of the active chain (fewer near genesis, which is
+    /// not counted), how many there are and how many were merge-mined.
+    pub fn merge_mined_in_last(&self, window: u32) -> (u32, u32) {
+        let Some(tip) = self.index.tip() else {
+            return (0, 0);
+        };
+        let blocks = window.min(tip.height);
+        let before = self
+            .index
+            .active_at(tip.height - blocks)
+            .and_then(|hash| self.index.get(&hash))
+            .map_or(0, |entry| entry.merge_mined_count);
+        (blocks, tip.merge_mined_count - before)
+    }
+}
+
+/// The venture allocation's totals at the tip, in satoshis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VentureTotals {
+    pub epochs_settled: u32,
+    /// Paid by all settlements so far.
+    pub paid: u64,
+    /// Allocation not paid by the last settlement, carried into the next epoch.
+    pub carried: u64,
+    /// The allocation's total less what was paid.
+    pub remaining: u64,
 }

@@ -194,3 +194,25 @@ fn a_data_directory_refuses_another_spec() {
     let err = Chain::open(other, dir.path(), clock()).unwrap_err();
     assert!(err.to_string().contains("spec hash"), "{err}");
 }
+
+/// What operators chart as the merge-mined share: counted over a window of the active
+/// chain, genesis left out.
+#[test]
+fn the_merge_mined_share_is_counted_over_the_last_blocks() {
+    let params = dev_params();
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = open(&params, dir.path());
+    assert_eq!(chain.merge_mined_in_last(100), (0, 0));
+    mine_empty(&mut chain, 3, 1);
+    for _ in 0..2 {
+        let block = merge_mined_block_on_tip(&chain, &payout(2));
+        assert_eq!(
+            chain.process_block(block, false).unwrap(),
+            ProcessOutcome::Connected
+        );
+    }
+    mine_empty(&mut chain, 1, 1);
+    assert_eq!(chain.merge_mined_in_last(100), (6, 2));
+    assert_eq!(chain.merge_mined_in_last(3), (3, 2));
+    assert_eq!(chain.merge_mined_in_last(1), (1, 0));
+}

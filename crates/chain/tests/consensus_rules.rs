@@ -481,13 +481,7 @@ fn merge_mined_blocks_are_refused_before_the_activation_height() {
     });
     let dir = tempfile::tempdir().unwrap();
     let mut chain = open(&params, dir.path());
-    let mut block = block_on_tip(&chain, &payout(1), Vec::new());
-    let version = venture_chainspec::block_version(params.spec.consensus.chain_id, true);
-    block.header.pure.version = bitcoin::block::Version::from_consensus(version);
-    if let Some(root) = block.compute_merkle_root() {
-        block.header.pure.merkle_root = root;
-    }
-    attach_auxpow(&mut block, &params);
+    let block = merge_mined_block_on_tip(&chain, &payout(1));
     assert_eq!(rejection(&mut chain, block), Reject::AuxpowInactive);
 }
 

@@ -167,13 +167,7 @@ fn the_threshold_is_the_spec_minimum_or_near_the_tip() {
 fn header_records_carry_the_auxpow_and_need_no_block() {
     let params = dev_params();
     let (_source_dir, mut source) = fresh(&params);
-    let mut block = block_on_tip(&source, &payout(1), Vec::new());
-    let version = venture_chainspec::block_version(params.spec.consensus.chain_id, true);
-    block.header.pure.version = bitcoin::block::Version::from_consensus(version);
-    if let Some(root) = block.compute_merkle_root() {
-        block.header.pure.merkle_root = root;
-    }
-    attach_auxpow(&mut block, &params);
+    let block = merge_mined_block_on_tip(&source, &payout(1));
     assert!(block.header.auxpow.is_some());
     source.process_block(block.clone(), false).unwrap();
     let hash = block.block_hash();

@@ -74,6 +74,20 @@ pub fn block_on_tip(chain: &Chain, payout: &ScriptBuf, txs: Vec<Transaction>) ->
     native_block(chain.params(), next, b"/rules/", outputs, txs)
 }
 
+/// [`block_on_tip`] merge-mined: the merge-mined version and an AuxPoW that meets its
+/// target.
+pub fn merge_mined_block_on_tip(chain: &Chain, payout: &ScriptBuf) -> Block {
+    let params = chain.params();
+    let mut block = block_on_tip(chain, payout, Vec::new());
+    let version = venture_chainspec::block_version(params.spec.consensus.chain_id, true);
+    block.header.pure.version = bitcoin::block::Version::from_consensus(version);
+    if let Some(root) = block.compute_merkle_root() {
+        block.header.pure.merkle_root = root;
+    }
+    attach_auxpow(&mut block, params);
+    block
+}
+
 /// Builds, seals and connects the next block.
 pub fn mine(chain: &mut Chain, payout: &ScriptBuf, txs: Vec<Transaction>) -> Block {
     let mut block = block_on_tip(chain, payout, txs);

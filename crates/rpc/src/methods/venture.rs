@@ -174,15 +174,10 @@ fn venture_info(chain: &Chain) -> Result<VentureInfo, RpcError> {
     let tip = chain.tip();
     let hrp = &chain.params().hrp;
     let epochs = schedule.epoch_count();
-    let settled = (0..epochs)
-        .filter(|e| schedule.settlement_height(*e) <= tip.height)
-        .count() as u32;
-    let last_record = match settled {
-        0 => None,
-        n => chain.settlement_at(schedule.settlement_height(n - 1))?,
-    };
-    let paid = last_record.map_or(0, |r| r.paid_total);
-    let carried = last_record.map_or(0, |r| r.carry);
+    let totals = chain
+        .venture_totals()?
+        .ok_or_else(|| RpcError::internal("venture totals of a chain without an allocation"))?;
+    let (settled, carried) = (totals.epochs_settled, totals.carried);
     let mut info = VentureInfo {
         window: Window {
             start_height: spec.start_height,
@@ -202,9 +197,9 @@ fn venture_info(chain: &Chain) -> Result<VentureInfo, RpcError> {
             tranche_interval: spec.vesting.tranche_interval,
         },
         epochs_settled: settled,
-        paid: coins(Amount::from_sat(paid)),
+        paid: coins(Amount::from_sat(totals.paid)),
         carried: coins(Amount::from_sat(carried)),
-        remaining: coins(Amount::from_sat(spec.total - paid)),
+        remaining: coins(Amount::from_sat(totals.remaining)),
         current_epoch: None,
     };
     // The epoch being earned: the first one not settled yet, once it has begun.

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Prometheus scrape time: a dev node with N blocks, S scrapes of /metrics one after
+another, wall time per scrape as the client sees it (p50, p95, max), and the size of
+the answer.
+
+Usage: scripts/bench/metrics.py [--blocks 2000] [--scrapes 200] [--bin target/release/ventured]
+"""
+import argparse, base64, json, os, subprocess, sys, tempfile, time, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEV_ADDRESS = "vdev1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg37qjmne"
+
+
+def wait_for(path, deadline=120):
+    end = time.time() + deadline
+    while time.time() < end:
+        if os.path.exists(path) and open(path).read().strip():
+            return open(path).read().strip()
+        time.sleep(0.05)
+    sys.exit(f"{path} never appeared")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--blocks", type=int, default=2000)
+    parser.add_argument("--scrapes", type=int, default=200)
+    parser.add_argument("--bin", default=os.path.join(ROOT, "target/release/ventured"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as datadir:
+        node = subprocess.Popen(
+            [args.bin, "run", "--chain", "dev", "--datadir", datadir, "--rpc-port", "0",
+             "--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns", "--metrics", "127.0.0.1:0"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            rpc_addr = wait_for(os.path.join(datadir, "rpc.addr"))
+            cookie = wait_for(os.path.join(datadir, ".cookie"))
+            metrics_url = f"http://{wait_for(os.path.join(datadir, 'metrics.addr'))}/metrics"
+            auth = "Basic " + base64.b64encode(cookie.encode()).decode()
+            body = json.dumps({"method": "generatetoaddress", "params": [args.blocks, DEV_ADDRESS], "id": 1}).encode()
+            urllib.request.urlopen(urllib.request.Request(f"http://{rpc_addr}", body, {"Authorization": auth}), timeout=3600).read()
+            samples, size = [], 0
+            for _ in range(args.scrapes):
+                start = time.perf_counter()
+                size = len(urllib.request.urlopen(metrics_url, timeout=60).read())
+                samples.append(time.perf_counter() - start)
+            samples.sort()
+            pick = lambda q: round(samples[min(len(samples) - 1, int(q * len(samples)))] * 1000, 2)
+            print(json.dumps({"blocks": args.blocks, "scrapes": args.scrapes, "p50_ms": pick(0.5),
+                              "p95_ms": pick(0.95), "max_ms": round(samples[-1] * 1000, 2), "bytes": size}))
+        finally:
+            node.terminate()
+            node.wait()
+
+
+if __name__ == "__main__":
+    main()
