@@ -199,7 +199,7 @@ fn invalid_blocks_through_submitblock_are_rejected_with_their_reason() {
 
 #[test]
 fn a_heavier_branch_submitted_over_rpc_reorganises_the_chain() {
-    let mut a = Node::start(&["--chain", "dev"]);
+    let mut a = Node::start(&["--chain", "dev", "--metrics", "127.0.0.1:0"]);
     let mut b = Node::start(&["--chain", "dev"]);
     let shared = a.generate(2);
     for hash in &shared {
@@ -235,6 +235,22 @@ fn a_heavier_branch_submitted_over_rpc_reorganises_the_chain() {
         b.rpc("getbestblockhash", json!([]))
     );
     assert_eq!(utxo_hash(&a), utxo_hash(&b));
+    // Prometheus sees it: five blocks then four of the branch connected, one
+    // reorganisation that left three blocks.
+    assert_eq!(a.metric("venture_chain_height"), 6.0);
+    assert_eq!(a.metric("venture_chain_headers"), 6.0);
+    assert_eq!(a.metric("venture_block_connect_seconds_count"), 9.0);
+    assert_eq!(a.metric("venture_reorgs_total"), 1.0);
+    assert_eq!(a.metric("venture_reorg_depth_sum"), 3.0);
+    assert_eq!(a.metric("venture_merge_mined_ratio"), 0.0);
+    assert_eq!(a.metric("venture_peers{direction=\"outbound\"}"), 0.0);
+    assert!(a.metric("venture_store_bytes") > 0.0);
+    let scrape = a.metrics();
+    assert!(
+        !scrape.contains("venture_allocation"),
+        "dev has no allocation"
+    );
+    assert!(scrape.contains("libp2p_identify_received"), "libp2p's own");
     a.restart();
     assert_eq!(utxo_hash(&a), utxo_hash(&b));
     a.stop();

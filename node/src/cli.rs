@@ -1,7 +1,7 @@
 //! The command line.
 
 use clap::{Args, Parser, Subcommand};
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -253,6 +253,10 @@ pub struct RunArgs {
     /// Keep an index of all confirmed transactions (for getrawtransaction).
     #[arg(long)]
     pub txindex: bool,
+    /// Serve Prometheus metrics at http://ADDR/metrics (off unless given; port 0 picks
+    /// a free one). Anything but loopback exposes them.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<SocketAddr>,
 }
 
 #[derive(Debug, Args)]

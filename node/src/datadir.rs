@@ -21,6 +21,11 @@ pub fn rpc_addr_file(datadir: &Path) -> PathBuf {
     datadir.join("rpc.addr")
 }
 
+/// Where the metrics server's bound address is written while it runs.
+pub fn metrics_addr_file(datadir: &Path) -> PathBuf {
+    datadir.join("metrics.addr")
+}
+
 /// The peer-to-peer identity (ed25519 secret, mode 0600).
 pub fn node_key(datadir: &Path) -> PathBuf {
     datadir.join("node_key")

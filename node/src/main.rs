@@ -12,6 +12,7 @@ mod datadir;
 mod dev_account;
 mod logging;
 mod manifest;
+mod metrics;
 mod network_adapter;
 mod service;
 

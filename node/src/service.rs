@@ -15,6 +15,7 @@ use tokio::sync::watch;
 use tracing::info;
 use venture_chainspec::ChainParams;
 use venture_mempool::{Mempool, MempoolConfig};
+use venture_metrics::Registry;
 use venture_mining::{AuxBlockCache, Miner, MinerConfig};
 use venture_network::{
     load_or_create_keypair, Multiaddr, NetworkConfig, NetworkHandle, NetworkService,
@@ -110,8 +111,17 @@ async fn serve(
     }
 
     let mempool = Mempool::shared(MempoolConfig::default());
-    let (network, network_task) =
-        start_network(args, &params, chain.clone(), mempool.clone(), dir).await?;
+    // Created before the network so that libp2p's metrics join the node's.
+    let mut registry = args.metrics.map(|_| Registry::default());
+    let (network, network_task) = start_network(
+        args,
+        &params,
+        chain.clone(),
+        mempool.clone(),
+        dir,
+        registry.as_mut(),
+    )
+    .await?;
     let p2p_addrs = network.listen_addrs().await.unwrap_or_default();
     tokio::spawn(publish_new_tips(chain.clone(), network.clone()));
     let miner = mining
@@ -154,6 +164,20 @@ async fn serve(
     };
     let server = tokio::spawn(venture_rpc::serve(listener, ctx, config, server_shutdown));
     tokio::spawn(log_new_tips(chain.clone()));
+    let metrics_addr = match (args.metrics, registry) {
+        (Some(addr), Some(registry)) => Some(
+            crate::metrics::start(
+                addr,
+                registry,
+                dir,
+                chain.clone(),
+                mempool.clone(),
+                network.clone(),
+            )
+            .await?,
+        ),
+        _ => None,
+    };
     print_banner(
         &params,
         dir,
@@ -166,6 +190,9 @@ async fn serve(
         network.local_peer_id(),
         join(&p2p_addrs)
     );
+    if let Some(addr) = metrics_addr {
+        println!("  metrics   http://{addr}/metrics");
+    }
 
     tokio::select! {
         _ = shutdown_rx.wait_for(|stop| *stop) => info!("stop requested over RPC"),
@@ -187,6 +214,7 @@ async fn serve(
     let _ = tokio::time::timeout(Duration::from_secs(10), network_task).await;
     venture_rpc::remove_cookie(&cookie_path);
     let _ = std::fs::remove_file(datadir::rpc_addr_file(dir));
+    let _ = std::fs::remove_file(datadir::metrics_addr_file(dir));
     let tip = chain.lock().map(|c| c.tip()).ok();
     if let Some(tip) = tip {
         info!(height = tip.height, hash = %tip.hash, "shut down cleanly");
@@ -201,6 +229,7 @@ async fn start_network(
     chain: SharedChain,
     mempool: venture_mempool::SharedMempool,
     dir: &Path,
+    registry: Option<&mut Registry>,
 ) -> Result<(NetworkHandle, tokio::task::JoinHandle<()>)> {
     let key =
         load_or_create_keypair(&datadir::node_key(dir)).context("cannot load the node key")?;
@@ -232,9 +261,13 @@ async fn start_network(
     config.max_block_bytes = params.spec.consensus.max_block_weight as usize;
     config.user_agent = format!("/ventured:{}/", env!("CARGO_PKG_VERSION"));
     config.banlist_path = Some(datadir::banlist(dir));
-    NetworkService::start(config, Arc::new(ChainAdapter::new(chain, mempool)))
-        .await
-        .context("cannot start the peer-to-peer layer")
+    NetworkService::start_with_metrics(
+        config,
+        Arc::new(ChainAdapter::new(chain, mempool)),
+        registry,
+    )
+    .await
+    .context("cannot start the peer-to-peer layer")
 }
 
 fn parse_multiaddr(text: &str, origin: &str) -> Result<Multiaddr> {

@@ -155,6 +155,28 @@ impl Node {
             .expect("HTTP exchange")
     }
 
+    /// One scrape of the node's Prometheus endpoint (started with `--metrics`).
+    pub fn metrics(&self) -> String {
+        let addr = std::fs::read_to_string(self.datadir.join("metrics.addr"))
+            .expect("the node serves metrics");
+        ureq::get(&format!("http://{}/metrics", addr.trim()))
+            .call()
+            .expect("metrics scrape")
+            .body_mut()
+            .read_to_string()
+            .expect("metrics body")
+    }
+
+    /// The value of the sample named `sample` (with its labels) in one scrape.
+    pub fn metric(&self, sample: &str) -> f64 {
+        let text = self.metrics();
+        text.lines()
+            .find_map(|line| line.strip_prefix(sample)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no sample `{sample}` in:\n{text}"))
+            .parse()
+            .expect("a number")
+    }
+
     pub fn height(&self) -> u64 {
         self.rpc("getblockcount", json!([])).as_u64().unwrap()
     }

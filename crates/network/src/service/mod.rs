@@ -21,8 +21,10 @@ use crate::worker::{ChainEvent, Worker};
 use crate::{ChainAccess, NetworkConfig, NetworkError, NetworkEvent, NetworkHandle, PeerId};
 use dialer::Dialer;
 use futures::StreamExt;
+use libp2p::metrics::Metrics;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{gossipsub, Swarm};
+use prometheus_client::registry::Registry;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
@@ -46,6 +48,16 @@ impl NetworkService {
     pub async fn start(
         config: NetworkConfig,
         chain: Arc<dyn ChainAccess>,
+    ) -> Result<(NetworkHandle, JoinHandle<()>), NetworkError> {
+        NetworkService::start_with_metrics(config, chain, None).await
+    }
+
+    /// [`NetworkService::start`], with libp2p's own metrics (connections, gossipsub,
+    /// identify, Kademlia) registered in `registry` under `libp2p_`.
+    pub async fn start_with_metrics(
+        config: NetworkConfig,
+        chain: Arc<dyn ChainAccess>,
+        registry: Option<&mut Registry>,
     ) -> Result<(NetworkHandle, JoinHandle<()>), NetworkError> {
         config.validate()?;
         let status = {
@@ -94,6 +106,7 @@ impl NetworkService {
             tx_topic,
             serving: 0,
             serving_permits: Arc::new(tokio::sync::Semaphore::new(crate::limits::SERVING_THREADS)),
+            metrics: registry.map(Metrics::new),
         };
         let task = tokio::spawn(service.run(command_rx, chain_rx));
         Ok((
@@ -177,6 +190,8 @@ pub(crate) struct Service {
     serving: usize,
     /// Threads that may answer peers at once (see [`crate::limits::SERVING_THREADS`]).
     serving_permits: Arc<tokio::sync::Semaphore>,
+    /// libp2p's own metrics, when the node exports them.
+    metrics: Option<Metrics>,
 }
 
 impl Service {

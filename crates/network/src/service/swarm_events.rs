@@ -6,12 +6,24 @@ use crate::scoring::Misbehaviour;
 use crate::worker::{Job, Origin};
 use crate::{protocol, NetworkEvent, PeerId as ApiPeerId};
 use libp2p::gossipsub::{self, MessageAcceptance};
+use libp2p::metrics::Recorder;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{identify, kad, mdns, PeerId};
 use tracing::{debug, info, warn};
 
 impl Service {
     pub(super) fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        if let Some(metrics) = &self.metrics {
+            metrics.record(&event);
+            if let SwarmEvent::Behaviour(behaviour) = &event {
+                match behaviour {
+                    BehaviourEvent::Identify(e) => metrics.record(e),
+                    BehaviourEvent::Kad(e) => metrics.record(e),
+                    BehaviourEvent::Gossipsub(e) => metrics.record(e),
+                    _ => {}
+                }
+            }
+        }
         match event {
             SwarmEvent::Behaviour(event) => self.on_behaviour_event(event),
             SwarmEvent::ConnectionEstablished {
