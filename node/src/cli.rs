@@ -253,6 +253,10 @@ pub struct RunArgs {
     /// Keep an index of all confirmed transactions (for getrawtransaction).
     #[arg(long)]
     pub txindex: bool,
+    /// Run this shell command each time the best block changes, `%s` replaced by its
+    /// hash (as Bitcoin Core's -blocknotify), e.g. to make pool software fetch new work.
+    #[arg(long, value_name = "CMD")]
+    pub block_notify: Option<String>,
 }
 
 #[derive(Debug, Args)]

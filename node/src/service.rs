@@ -154,6 +154,12 @@ async fn serve(
     };
     let server = tokio::spawn(venture_rpc::serve(listener, ctx, config, server_shutdown));
     tokio::spawn(log_new_tips(chain.clone()));
+    if let Some(command) = &args.block_notify {
+        tokio::spawn(crate::block_notify::notify_new_tips(
+            chain.clone(),
+            command.clone(),
+        ));
+    }
     print_banner(
         &params,
         dir,
