@@ -230,3 +230,29 @@ fn a_pool_mines_across_settlements_from_the_template_alone() {
     assert_eq!(info["paid"], json!(9.0), "{info}");
     node.stop();
 }
+
+/// The built-in miner builds its own coinbase from the same template: it pays each
+/// settlement it reaches.
+#[test]
+fn the_built_in_miner_pays_each_settlement() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(
+        dir.path(),
+        "start_height = 1\nend_height = 4\ntotal = 400_000_000\nepoch_length = 2\neligible = \"all\"\n",
+    );
+    let mut node = Node::start(&["--chain", &spec, "--mine", "--mine-address", TEST_ADDRESS]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while node.height() < 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the miner stopped at height {}; log:\n{}",
+            node.height(),
+            node.log()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let info = node.rpc("getventureinfo", json!([]));
+    assert_eq!(info["epochs_settled"], 2, "{info}");
+    assert_eq!(info["paid"], json!(4.0), "{info}");
+    node.stop();
+}
