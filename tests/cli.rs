@@ -152,3 +152,31 @@ fn the_dev_node_mines_within_seconds() {
     assert_eq!(info["generate"], true);
     node.stop();
 }
+
+/// `--block-notify`: the command runs for each new tip, with `%s` as its hash.
+#[test]
+fn block_notify_runs_the_command_for_each_new_tip() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("tips.txt");
+    let command = format!("echo %s >> '{}'", record.display());
+    let mut node = Node::start(&["--chain", "dev", "--block-notify", &command]);
+    let recorded = || std::fs::read_to_string(&record).unwrap_or_default();
+    let mut mined = Vec::new();
+    // One block at a time: tips that come faster than the node wakes are coalesced.
+    for _ in 0..3 {
+        let hash = node.generate(1).remove(0);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !recorded().contains(&hash) {
+            assert!(
+                Instant::now() < deadline,
+                "no notification for {hash}; recorded:\n{}\nlog:\n{}",
+                recorded(),
+                node.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        mined.push(hash);
+    }
+    assert_eq!(recorded().lines().collect::<Vec<_>>(), mined);
+    node.stop();
+}

@@ -345,6 +345,68 @@ fn venture_chain_as_sha256d_parent() {
     assert_eq!(mm.status()["stats"]["aux"][0]["chain_id"], 0x5646);
 }
 
+/// A Venture parent in its launch window: every block must pay the settlement its
+/// template lists at heights 4 and 7, or the parent refuses it and stops growing.
+#[test]
+fn a_venture_parent_is_mined_across_its_settlement_heights() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = aux_spec(dir.path(), "mm-parent", 0x5645, "sha256d");
+    let venture = "\n[venture]\nstart_height = 1\nend_height = 6\ntotal = 600_000_000\nepoch_length = 3\neligible = \"all\"\n";
+    let text = std::fs::read_to_string(&spec).unwrap() + venture;
+    std::fs::write(&spec, text).unwrap();
+    let parent = start_aux(&spec);
+    let aux = start_aux(&aux_spec(dir.path(), "mm-d", 0x5646, "sha256d"));
+    let args: Vec<String> = vec![
+        "--parent-url".into(),
+        parent.rpc.to_string(),
+        "--parent-cookie".into(),
+        parent.cookie_path().display().to_string(),
+        "--parent-pow".into(),
+        "sha256d".into(),
+        "--parent-rules".into(),
+        "segwit".into(),
+        "--parent-address-script".into(),
+        PARENT_PAYOUT_SCRIPT.into(),
+        "--aux".into(),
+        aux_by_url(&aux),
+        "--start-difficulty".into(),
+        "0.0001".into(),
+        "--share-interval".into(),
+        "1".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    let miner = mm.miner(dir.path(), "sha256d");
+    let diagnostics = || format!("{}\nparent log:\n{}", mm.diagnostics(&miner), parent.log());
+    wait_until("the parent to pass two settlements", diagnostics, || {
+        parent.height() >= 8 && aux.height() >= 2
+    });
+    let info = parent.rpc("getventureinfo", json!([]));
+    assert_eq!(info["epochs_settled"], 2, "{info}");
+    assert_eq!(info["paid"], json!(6.0), "{info}");
+    for height in [4, 7] {
+        let hash = parent.rpc("getblockhash", json!([height]));
+        let block = parent.rpc("getblock", json!([hash, 2]));
+        let coinbase = &block["tx"][0];
+        let script_sig = coinbase["vin"][0]["coinbase"].as_str().unwrap_or_default();
+        assert!(
+            script_sig.contains(MM_TAG_HEX),
+            "block {height}: {coinbase}"
+        );
+        // The settlement (all of it to the coordinator's payout, the only miner), then
+        // the payout itself.
+        assert_eq!(coinbase["vout"][0]["value"], json!(3.0), "{coinbase}");
+        assert_eq!(coinbase["vout"][1]["value"], json!(50.0), "{coinbase}");
+    }
+    // The aux chain's proofs of work are parent blocks the parent holds.
+    for parent_hash in parent_hashes(&aux, aux.height()) {
+        assert!(
+            parent.call("getblockheader", json!([parent_hash])).is_ok(),
+            "the parent does not know {parent_hash}\n{}",
+            diagnostics()
+        );
+    }
+}
+
 #[test]
 fn an_aux_node_that_restarts_is_resumed_while_the_rest_keep_mining() {
     let dir = tempfile::tempdir().unwrap();

@@ -257,6 +257,10 @@ pub struct RunArgs {
     /// a free one). Anything but loopback exposes them.
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// Run this shell command each time the best block changes, `%s` replaced by its
+    /// hash (as Bitcoin Core's -blocknotify), e.g. to make pool software fetch new work.
+    #[arg(long, value_name = "CMD")]
+    pub block_notify: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! (`build-spec`, `init`, `purge-chain`, `export-blocks`, `import-blocks`, …). This crate
 //! only parses the command line and wires the library crates together.
 
+mod block_notify;
 mod blocks_file;
 mod cli;
 mod commands;

@@ -178,6 +178,12 @@ async fn serve(
         ),
         _ => None,
     };
+    if let Some(command) = &args.block_notify {
+        tokio::spawn(crate::block_notify::notify_new_tips(
+            chain.clone(),
+            command.clone(),
+        ));
+    }
     print_banner(
         &params,
         dir,

@@ -110,6 +110,7 @@ fn coordinator(now: Instant) -> Arc<Coordinator> {
         curtime: TEMPLATE_TIME,
         mintime: TEMPLATE_TIME - 10_000,
         coinbase_value: 5_000_000_000,
+        required_outputs: Vec::new(),
         transactions: Vec::new(),
         witness_commitment: None,
         longpollid: None,

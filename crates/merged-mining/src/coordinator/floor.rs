@@ -53,6 +53,7 @@ mod tests {
             curtime: 0,
             mintime: 0,
             coinbase_value: 0,
+            required_outputs: Vec::new(),
             transactions: Vec::new(),
             witness_commitment: None,
             longpollid: None,

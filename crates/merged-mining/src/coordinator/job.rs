@@ -6,8 +6,10 @@
 //! `<BIP34 height> <44-byte merged-mining commitment> <extranonce1 ‖ extranonce2> <tag>`,
 //! each a direct push. `coinb1` ends with the extranonce push's length byte and `coinb2`
 //! starts with the tag, so a miner's coinbase is `coinb1 ‖ en1 ‖ en2 ‖ coinb2` (the
-//! serialization without witness: the txid). When the template asks for a witness
-//! commitment, the block's coinbase also gets the 32-zero-byte witness BIP141 requires.
+//! serialization without witness: the txid). Its outputs are the template's required
+//! outputs (a Venture parent's settlement), the payout, then the witness commitment if
+//! the template asks for one; the block's coinbase then also gets the 32-zero-byte
+//! witness BIP141 requires.
 
 use crate::coordinator::{MmError, ParentTemplate};
 use bitcoin::absolute::LockTime;
@@ -119,10 +121,13 @@ impl Job {
         script_sig.push(COINBASE_TAG.len() as u8);
         script_sig.extend_from_slice(COINBASE_TAG);
 
-        let mut outputs = vec![TxOut {
+        // Required outputs come first, as the parent checks them; the payout is
+        // `coinbasevalue`, which they do not come out of.
+        let mut outputs = template.required_outputs.clone();
+        outputs.push(TxOut {
             value: Amount::from_sat(template.coinbase_value),
             script_pubkey: payout.clone(),
-        }];
+        });
         if let Some(script) = &template.witness_commitment {
             outputs.push(TxOut {
                 value: Amount::ZERO,
@@ -285,6 +290,7 @@ mod tests {
             curtime: 1_700_000_000,
             mintime: 1_699_999_000,
             coinbase_value: 5_000_000_000,
+            required_outputs: Vec::new(),
             transactions: (0..transactions)
                 .map(|i| TemplateTx {
                     data: vec![i as u8],

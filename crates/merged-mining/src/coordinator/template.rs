@@ -1,9 +1,9 @@
 //! A parent chain's block template, read from a BIP22 `getblocktemplate` reply (Bitcoin
 //! Core, Litecoin Core, or a Venture node acting as parent).
 
-use crate::coordinator::MmError;
+use crate::coordinator::{required_outputs, MmError};
 use bitcoin::hashes::{sha256d, Hash};
-use bitcoin::{BlockHash, ScriptBuf, Transaction, TxMerkleNode, Txid, Wtxid};
+use bitcoin::{BlockHash, ScriptBuf, Transaction, TxMerkleNode, TxOut, Txid, Wtxid};
 use serde_json::Value;
 use std::str::FromStr;
 use venture_auxpow::merkle_root;
@@ -38,6 +38,9 @@ pub struct ParentTemplate {
     pub curtime: u32,
     pub mintime: u32,
     pub coinbase_value: u64,
+    /// Outputs the coinbase must start with, before the payout (a Venture parent's
+    /// settlement; see [`required_outputs`]).
+    pub required_outputs: Vec<TxOut>,
     pub transactions: Vec<TemplateTx>,
     /// The witness commitment output script, when the block needs one.
     pub witness_commitment: Option<ScriptBuf>,
@@ -135,6 +138,7 @@ impl ParentTemplate {
             curtime,
             mintime,
             coinbase_value,
+            required_outputs: required_outputs(reply).map_err(bad)?,
             transactions,
             witness_commitment,
             longpollid: reply
@@ -152,6 +156,7 @@ impl ParentTemplate {
             && self.version == other.version
             && self.bits == other.bits
             && self.coinbase_value == other.coinbase_value
+            && self.required_outputs == other.required_outputs
             && self.witness_commitment == other.witness_commitment
             && self.transactions.len() == other.transactions.len()
             && self

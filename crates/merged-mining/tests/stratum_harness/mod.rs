@@ -56,6 +56,7 @@ pub fn template(prev: u8, target: Target) -> ParentTemplate {
         curtime: 1_700_000_000,
         mintime: 1_699_990_000,
         coinbase_value: 5_000_000_000,
+        required_outputs: Vec::new(),
         transactions: Vec::new(),
         witness_commitment: None,
         longpollid: None,

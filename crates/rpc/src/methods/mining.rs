@@ -79,7 +79,9 @@ impl RpcMethod for GetMiningInfo {
     }
 }
 
-/// `getblocktemplate ( "template_request" )`: BIP22/23 templates (template mode only).
+/// `getblocktemplate ( "template_request" )`: BIP22/23 templates (template mode only),
+/// with the outputs a venture settlement block's coinbase must start with
+/// (`coinbase_required_outputs`, see `docs/mining.md`).
 pub struct GetBlockTemplate;
 
 #[derive(Debug, Deserialize)]
@@ -103,13 +105,20 @@ pub struct EmptyObject {}
 #[derive(Debug, Clone, Serialize)]
 pub struct BlockTemplateView {
     pub version: i32,
-    pub rules: [&'static str; 3],
+    /// BIP9 rules; `!venture-settlement` (the `!`: a client that does not know the rule
+    /// must not use the template) whenever `coinbase_required_outputs` is not empty.
+    pub rules: Vec<&'static str>,
     pub vbavailable: EmptyObject,
     pub vbrequired: u32,
     pub previousblockhash: String,
     pub transactions: Vec<TemplateTransaction>,
     pub coinbaseaux: EmptyObject,
+    /// What the coinbase may pay the pool: subsidy and fees. The required outputs are
+    /// paid on top of it (they are the allocation's own issuance).
     pub coinbasevalue: u64,
+    /// Outputs the coinbase must start with, exactly and in this order, before any of
+    /// the pool's own: a venture settlement. Empty at other heights.
+    pub coinbase_required_outputs: Vec<RequiredOutput>,
     pub longpollid: String,
     /// Big-endian hex.
     pub target: String,
@@ -127,6 +136,18 @@ pub struct BlockTemplateView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_witness_commitment: Option<String>,
 }
+
+/// One output the coinbase must carry.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequiredOutput {
+    /// The output script, hex.
+    pub script: String,
+    /// Its value in base units.
+    pub amount: u64,
+}
+
+/// The rule a template names when its coinbase has required outputs.
+pub const SETTLEMENT_RULE: &str = "!venture-settlement";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TemplateTransaction {
@@ -148,7 +169,7 @@ impl RpcMethod for GetBlockTemplate {
             "{\"mode\": \"template\", \"rules\": [...], \"longpollid\": \"id\"}; a long poll waits up to 60 s for a new tip",
         )
         .default("{}")],
-        result: "{ \"version\", \"rules\", \"previousblockhash\", \"transactions\", \"coinbasevalue\", \"longpollid\", \"target\", \"mintime\", \"curtime\", \"bits\", \"height\", \"chain_id\", \"default_witness_commitment\", ... }",
+        result: "{ \"version\", \"rules\", \"previousblockhash\", \"transactions\", \"coinbasevalue\", \"coinbase_required_outputs\": [{\"script\", \"amount\"}, ...] (the coinbase's first outputs, paid on top of coinbasevalue), \"longpollid\", \"target\", \"mintime\", \"curtime\", \"bits\", \"height\", \"chain_id\", \"default_witness_commitment\", ... }",
         ..MethodSpec::new(
             "getblocktemplate",
             Category::Mining,
@@ -365,15 +386,28 @@ async fn get_block_template(
         });
         let c = &template.context;
         let consensus = &chain.params().spec.consensus;
+        let coinbase_required_outputs: Vec<RequiredOutput> = template
+            .settlement
+            .iter()
+            .map(|o| RequiredOutput {
+                script: hex::encode(o.script_pubkey.as_bytes()),
+                amount: o.value.to_sat(),
+            })
+            .collect();
+        let mut rules = vec!["csv", "segwit", "taproot"];
+        if !coinbase_required_outputs.is_empty() {
+            rules.push(SETTLEMENT_RULE);
+        }
         Ok(BlockTemplateView {
             version: template.version,
-            rules: ["csv", "segwit", "taproot"],
+            rules,
             vbavailable: EmptyObject {},
             vbrequired: 0,
             previousblockhash: c.prev_hash.to_string(),
             transactions,
             coinbaseaux: EmptyObject {},
             coinbasevalue: template.coinbase_value().to_sat(),
+            coinbase_required_outputs,
             longpollid: format!("{}{}", c.prev_hash, c.height),
             target: hex::encode(c.target.to_be_bytes()),
             mintime: c.min_time,
