@@ -11,6 +11,7 @@ use crate::coordinator::{
     AuxConfig, CoordinatorConfig, NodeAuth, NodeEndpoint, ParentConfig,
     DEFAULT_MAX_SHARES_PER_BLOCK,
 };
+use crate::stratum::version_rolling::DEFAULT_SERVER_MASK;
 use crate::stratum::{StratumConfig, StratumLimits, VardiffConfig};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -44,6 +45,7 @@ impl MmSettings {
                 listen,
                 vardiff,
                 limits,
+                version_rolling_mask: DEFAULT_SERVER_MASK,
             },
             status_file: self.status_file,
         })
