@@ -2,6 +2,12 @@
 //! `mining.notify` and `mining.set_difficulty`, hashes with N threads (SHA-256d or
 //! scrypt) and submits shares. It reconnects with back-off when the server goes away.
 //!
+//! With a version-rolling mask configured it asks for BIP310 version rolling
+//! (`mining.configure` before subscribing) and, once granted, rolls the header version
+//! within the negotiated mask (and any later `mining.set_version_mask`) each time it has
+//! scanned [`StratumMinerConfig::nonces_per_version`] nonces, before taking the next
+//! extranonce2, as ASICs roll versions to spare a coinbase hash.
+//!
 //! With zero threads it only follows jobs, which is how benchmarks time job delivery.
 //! A server line longer than [`MAX_SERVER_LINE`] drops the connection (then the miner
 //! reconnects) instead of being buffered.
@@ -33,7 +39,15 @@ pub struct StratumMinerConfig {
     /// Appends one line per `mining.notify`: receipt time (Unix ms), job id, previous
     /// block hash (explorer order), clean flag.
     pub job_log: Option<PathBuf>,
+    /// The version bits this miner offers to roll (`None`: it never asks).
+    pub version_rolling_mask: Option<u32>,
+    /// Nonces scanned per header version when rolling: [`FULL_NONCE_RANGE`] rolls only
+    /// once the nonce space is exhausted; fewer makes rolled shares common at once.
+    pub nonces_per_version: u64,
 }
+
+/// Every nonce: 2^32.
+pub const FULL_NONCE_RANGE: u64 = 1 << 32;
 
 /// Counters, readable while the miner runs.
 #[derive(Debug, Default)]
@@ -61,6 +75,8 @@ struct Work {
     bits: u32,
     ntime: u32,
     target: Target,
+    /// The negotiated version-rolling mask, if version rolling is on.
+    version_mask: Option<u32>,
 }
 
 /// What the connection and the hashing threads share.
@@ -189,11 +205,13 @@ pub fn replay_pool_bytes(pow: PowAlgorithm, bytes: &[u8]) -> std::io::Result<Opt
         threads: 0,
         pow,
         job_log: None,
+        version_rolling_mask: None,
+        nonces_per_version: FULL_NONCE_RANGE,
     });
     session::follow(&shared, &mut session::Connection::new(), bytes)?;
     Ok(shared.current().map(|(_, work)| {
         let extranonce2 = hasher::extranonce2(0, 0, work.extranonce2_size);
-        hasher::header_bytes(&work, &extranonce2)
+        hasher::header_bytes(&work, &extranonce2, work.version)
     }))
 }
 

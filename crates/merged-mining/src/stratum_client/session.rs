@@ -5,6 +5,7 @@ use crate::coordinator::Backoff;
 use crate::stratum::difficulty::target_for_difficulty;
 use crate::stratum::encoding::{prevhash_from_stratum, u32_from_hex};
 use crate::stratum::protocol::{self, Message};
+use crate::stratum::version_rolling::mask_from_hex;
 use crate::stratum_client::lines::{read_line, MAX_SERVER_LINE};
 use crate::stratum_client::{nap, Shared, Work};
 use bitcoin::hashes::Hash;
@@ -20,6 +21,7 @@ const READ_TIMEOUT: Duration = Duration::from_secs(600);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const SUBSCRIBE_ID: u64 = 1;
 const AUTHORIZE_ID: u64 = 2;
+const CONFIGURE_ID: u64 = 3;
 
 /// The last `mining.notify`, kept to rebuild work when the difficulty changes.
 #[derive(Debug, Clone)]
@@ -41,6 +43,8 @@ pub(super) struct Connection {
     extranonce2_size: usize,
     difficulty: f64,
     job: Option<Notified>,
+    /// The version-rolling mask granted (or set since), if any.
+    version_mask: Option<u32>,
 }
 
 impl Connection {
@@ -50,6 +54,7 @@ impl Connection {
             extranonce2_size: 4,
             difficulty: 1.0,
             job: None,
+            version_mask: None,
         }
     }
 }
@@ -117,6 +122,21 @@ fn converse(shared: &Shared, stream: TcpStream) -> io::Result<()> {
         *writer = Some(stream.try_clone()?);
     }
     let agent = concat!("venture-miner/", env!("CARGO_PKG_VERSION"));
+    if let Some(mask) = shared.config.version_rolling_mask {
+        // BIP310 wants the configure first; a server that does not know it answers
+        // with an error, and the miner then hashes the job's version only.
+        send(
+            shared,
+            protocol::call(
+                json!(CONFIGURE_ID),
+                "mining.configure",
+                json!([
+                    ["version-rolling"],
+                    {"version-rolling.mask": format!("{mask:08x}"), "version-rolling.min-bit-count": 1}
+                ]),
+            ),
+        )?;
+    }
     send(
         shared,
         protocol::call(json!(SUBSCRIBE_ID), "mining.subscribe", json!([agent])),
@@ -179,6 +199,24 @@ fn on_reply(
             connection.extranonce2_size = usize::try_from(size).unwrap_or(4).min(32);
             publish(shared, connection);
         }
+        Some(CONFIGURE_ID) => {
+            let granted = result.get("version-rolling") == Some(&json!(true));
+            let mask = result
+                .get("version-rolling.mask")
+                .and_then(Value::as_str)
+                .and_then(mask_from_hex);
+            match (granted, mask) {
+                (true, Some(mask)) => {
+                    info!(mask = format!("{mask:08x}"), "version rolling granted");
+                    connection.version_mask = Some(mask);
+                    publish(shared, connection);
+                }
+                _ => warn!(
+                    "the server refused version rolling: {}",
+                    result.get("version-rolling").unwrap_or(error)
+                ),
+            }
+        }
         Some(AUTHORIZE_ID) => {
             if result != &json!(true) {
                 warn!(user = %shared.config.user, "the server refused the worker: {error}");
@@ -212,6 +250,18 @@ fn on_call(shared: &Shared, connection: &mut Connection, method: &str, params: &
             if let Some(difficulty) = params.first().and_then(Value::as_f64).filter(|d| *d > 0.0) {
                 debug!(difficulty, "new share difficulty");
                 connection.difficulty = difficulty;
+                publish(shared, connection);
+            }
+        }
+        "mining.set_version_mask" => {
+            // Valid at once (BIP310); ignored unless rolling was negotiated.
+            let mask = params
+                .first()
+                .and_then(Value::as_str)
+                .and_then(mask_from_hex);
+            if let (Some(mask), Some(_)) = (mask, connection.version_mask) {
+                debug!(mask = format!("{mask:08x}"), "new version mask");
+                connection.version_mask = Some(mask);
                 publish(shared, connection);
             }
         }
@@ -249,6 +299,7 @@ fn publish(shared: &Shared, connection: &Connection) {
         bits: job.bits,
         ntime: job.ntime,
         target: target_for_difficulty(connection.difficulty, shared.config.pow),
+        version_mask: connection.version_mask,
     }));
 }
 
