@@ -466,6 +466,63 @@ fn venture_chain_as_sha256d_parent() {
 }
 
 #[test]
+fn venture_parent_with_rolling_kept_below_its_chain_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = Node::start(&["--chain", "dev"]);
+    let aux = start_aux(&aux_spec(dir.path(), "mm-g", 0x5646, "sha256d"));
+    let args: Vec<String> = vec![
+        "--parent-url".into(),
+        parent.rpc.to_string(),
+        "--parent-cookie".into(),
+        parent.cookie_path().display().to_string(),
+        "--parent-address-script".into(),
+        PARENT_PAYOUT_SCRIPT.into(),
+        "--aux".into(),
+        aux_by_url(&aux),
+        "--start-difficulty".into(),
+        "0.0001".into(),
+        "--share-interval".into(),
+        "1".into(),
+        // A Venture parent's version carries its chain id from bit 16 up.
+        "--version-rolling-mask".into(),
+        "0000e000".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    // The miner offers every bit; the server grants only bits 13 to 15.
+    let miner = mm.miner_with(
+        dir.path(),
+        "sha256d",
+        &["--version-rolling", "ffffffff", "--nonces-per-version", "1"],
+    );
+    let diagnostics = || mm.diagnostics(&miner);
+    let version_at = |node: &Node, height: u64| -> u32 {
+        let hash = node.rpc("getblockhash", json!([height]));
+        let header = node.rpc("getblockheader", json!([hash, false]));
+        header_version(header.as_str().unwrap_or_default())
+    };
+    let chain_version = version_at(&parent, 0);
+    let rolled_on_parent =
+        || (1..=parent.height()).any(|h| version_at(&parent, h) != chain_version);
+    wait_until(
+        "rolled parent blocks and a growing aux chain",
+        diagnostics,
+        || parent.height() >= 4 && aux.height() >= 4 && rolled_on_parent(),
+    );
+    for height in 1..=parent.height() {
+        let version = version_at(&parent, height);
+        assert_eq!(version & !0xe000, chain_version & !0xe000, "{version:08x}");
+    }
+    for parent_hash in parent_hashes(&aux, aux.height()) {
+        assert!(
+            parent.call("getblockheader", json!([parent_hash])).is_ok(),
+            "the parent does not know {parent_hash}\n{}",
+            diagnostics()
+        );
+    }
+    assert_eq!(mm.status()["stats"]["shares"]["invalid"], 0);
+}
+
+#[test]
 fn an_aux_node_that_restarts_is_resumed_while_the_rest_keep_mining() {
     let dir = tempfile::tempdir().unwrap();
     let parent = Node::start(&["--chain", "dev"]);
