@@ -235,6 +235,42 @@ mod tests {
         r#"{"id":1,"result":[[["mining.notify","1"]],"00000001",4],"error":null}"#;
     const NOTIFY: &str = r#"{"id":null,"method":"mining.notify","params":["j1","0101010101010101010101010101010101010101010101010101010101010101","01","02",[],"20000000","207fffff","6553f100",true]}"#;
 
+    /// The version mask of the work a pool's bytes leave the miner with.
+    fn mask_after(bytes: &str) -> Option<u32> {
+        let shared = Shared::new(StratumMinerConfig {
+            server: String::new(),
+            user: "replay".into(),
+            password: String::new(),
+            threads: 0,
+            pow: PowAlgorithm::Sha256d,
+            job_log: None,
+            version_rolling_mask: Some(0x1fff_e000),
+            nonces_per_version: FULL_NONCE_RANGE,
+        });
+        session::follow(&shared, &mut session::Connection::new(), bytes.as_bytes()).unwrap();
+        shared.current().and_then(|(_, work)| work.version_mask)
+    }
+
+    #[test]
+    fn version_rolling_follows_the_grant_and_later_masks() {
+        const GRANTED: &str = r#"{"id":3,"result":{"version-rolling":true,"version-rolling.mask":"1fffe000"},"error":null}"#;
+        const REFUSED: &str = r#"{"id":3,"result":{"version-rolling":false},"error":null}"#;
+        const NEW_MASK: &str =
+            r#"{"id":null,"method":"mining.set_version_mask","params":["00006000"]}"#;
+        let session = |lines: &[&str]| lines.join("\n") + "\n";
+        assert_eq!(
+            mask_after(&session(&[GRANTED, SUBSCRIBED, NOTIFY])),
+            Some(0x1fff_e000)
+        );
+        assert_eq!(
+            mask_after(&session(&[GRANTED, SUBSCRIBED, NOTIFY, NEW_MASK])),
+            Some(0x6000)
+        );
+        // Refused, or a mask notification without a grant: the job's version only.
+        assert_eq!(mask_after(&session(&[REFUSED, SUBSCRIBED, NOTIFY])), None);
+        assert_eq!(mask_after(&session(&[SUBSCRIBED, NOTIFY, NEW_MASK])), None);
+    }
+
     #[test]
     fn a_pool_session_becomes_work() {
         let bytes = format!("{SUBSCRIBED}\r\n{NOTIFY}\n");
