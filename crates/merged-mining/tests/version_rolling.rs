@@ -205,6 +205,7 @@ fn a_rolling_miner_s_blocks_and_auxpows_carry_the_versions_it_hashed() {
         version_rolling_mask: Some(DEFAULT_SERVER_MASK),
         // A new version after every nonce: most shares are rolled.
         nonces_per_version: 1,
+        extranonce_subscribe: true,
     })
     .unwrap();
 

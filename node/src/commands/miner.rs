@@ -43,6 +43,10 @@ pub struct MinerArgs {
     /// version (default: all 2^32). Fewer makes rolled shares show up at once.
     #[arg(long, value_name = "N", default_value_t = FULL_NONCE_RANGE, value_parser = clap::value_parser!(u64).range(1..=FULL_NONCE_RANGE))]
     pub nonces_per_version: u64,
+    /// Do not send mining.extranonce.subscribe (for pools that drop a connection on a
+    /// method they do not know); the extranonce then changes only by reconnecting.
+    #[arg(long)]
+    pub no_extranonce_subscribe: bool,
 }
 
 fn parse_mask(text: &str) -> std::result::Result<u32, String> {
@@ -64,6 +68,7 @@ pub fn run_miner(args: MinerArgs) -> Result<ExitCode> {
         job_log: args.job_log.clone(),
         version_rolling_mask: args.version_rolling,
         nonces_per_version: args.nonces_per_version,
+        extranonce_subscribe: !args.no_extranonce_subscribe,
     })
     .context("cannot start the miner threads")?;
     info!(server = %args.stratum, threads = args.threads, pow = pow.name(), "Stratum miner started");

@@ -8,6 +8,10 @@
 //! scanned [`StratumMinerConfig::nonces_per_version`] nonces, before taking the next
 //! extranonce2, as ASICs roll versions to spare a coinbase hash.
 //!
+//! It subscribes to extranonce changes (`mining.extranonce.subscribe`) unless told not
+//! to, and takes a `mining.set_extranonce` from the next `mining.notify` on, as NiceHash's
+//! specification of the extension says.
+//!
 //! With zero threads it only follows jobs, which is how benchmarks time job delivery.
 //! A server line longer than [`MAX_SERVER_LINE`] drops the connection (then the miner
 //! reconnects) instead of being buffered.
@@ -44,6 +48,10 @@ pub struct StratumMinerConfig {
     /// Nonces scanned per header version when rolling: [`FULL_NONCE_RANGE`] rolls only
     /// once the nonce space is exhausted; fewer makes rolled shares common at once.
     pub nonces_per_version: u64,
+    /// Sends `mining.extranonce.subscribe` (NiceHash's extension) after subscribing, so
+    /// the pool may change extranonce1 with `mining.set_extranonce`; off for pools that
+    /// drop connections on methods they do not know.
+    pub extranonce_subscribe: bool,
 }
 
 /// Every nonce: 2^32.
@@ -207,6 +215,7 @@ pub fn replay_pool_bytes(pow: PowAlgorithm, bytes: &[u8]) -> std::io::Result<Opt
         job_log: None,
         version_rolling_mask: None,
         nonces_per_version: FULL_NONCE_RANGE,
+        extranonce_subscribe: true,
     });
     session::follow(&shared, &mut session::Connection::new(), bytes)?;
     Ok(shared.current().map(|(_, work)| {
@@ -235,8 +244,8 @@ mod tests {
         r#"{"id":1,"result":[[["mining.notify","1"]],"00000001",4],"error":null}"#;
     const NOTIFY: &str = r#"{"id":null,"method":"mining.notify","params":["j1","0101010101010101010101010101010101010101010101010101010101010101","01","02",[],"20000000","207fffff","6553f100",true]}"#;
 
-    /// The version mask of the work a pool's bytes leave the miner with.
-    fn mask_after(bytes: &str) -> Option<u32> {
+    /// The work a pool's bytes leave the miner with.
+    fn work_after(bytes: &str) -> Option<Arc<Work>> {
         let shared = Shared::new(StratumMinerConfig {
             server: String::new(),
             user: "replay".into(),
@@ -246,9 +255,33 @@ mod tests {
             job_log: None,
             version_rolling_mask: Some(0x1fff_e000),
             nonces_per_version: FULL_NONCE_RANGE,
+            extranonce_subscribe: true,
         });
         session::follow(&shared, &mut session::Connection::new(), bytes.as_bytes()).unwrap();
-        shared.current().and_then(|(_, work)| work.version_mask)
+        shared.current().map(|(_, work)| work)
+    }
+
+    fn mask_after(bytes: &str) -> Option<u32> {
+        work_after(bytes).and_then(|work| work.version_mask)
+    }
+
+    #[test]
+    fn a_new_extranonce_applies_from_the_next_job() {
+        const SET: &str = r#"{"id":null,"method":"mining.set_extranonce","params":["0800000a",2]}"#;
+        let session = |lines: &[&str]| lines.join("\n") + "\n";
+        // The job in hand keeps the extranonce1 its shares were made for.
+        let before = work_after(&session(&[SUBSCRIBED, NOTIFY, SET])).unwrap();
+        assert_eq!(before.extranonce1, [0, 0, 0, 1]);
+        assert_eq!(before.extranonce2_size, 4);
+        // The next notify, even one repeating the job id, switches to the new one.
+        let after = work_after(&session(&[SUBSCRIBED, NOTIFY, SET, NOTIFY])).unwrap();
+        assert_eq!(after.extranonce1, [8, 0, 0, 0x0a]);
+        assert_eq!(after.extranonce2_size, 2);
+        assert_eq!(after.job_id, "j1");
+        // A malformed one changes nothing.
+        let bad = r#"{"id":null,"method":"mining.set_extranonce","params":["zz",2]}"#;
+        let kept = work_after(&session(&[SUBSCRIBED, NOTIFY, bad, NOTIFY])).unwrap();
+        assert_eq!(kept.extranonce1, [0, 0, 0, 1]);
     }
 
     #[test]

@@ -22,6 +22,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const SUBSCRIBE_ID: u64 = 1;
 const AUTHORIZE_ID: u64 = 2;
 const CONFIGURE_ID: u64 = 3;
+const EXTRANONCE_SUBSCRIBE_ID: u64 = 4;
 
 /// The last `mining.notify`, kept to rebuild work when the difficulty changes.
 #[derive(Debug, Clone)]
@@ -41,6 +42,9 @@ struct Notified {
 pub(super) struct Connection {
     extranonce1: Option<Vec<u8>>,
     extranonce2_size: usize,
+    /// A `mining.set_extranonce` (extranonce1, extranonce2 size) waiting for the next
+    /// `mining.notify`: shares of the jobs before it still use the old extranonce1.
+    pending_extranonce: Option<(Vec<u8>, Option<usize>)>,
     difficulty: f64,
     job: Option<Notified>,
     /// The version-rolling mask granted (or set since), if any.
@@ -52,6 +56,7 @@ impl Connection {
         Connection {
             extranonce1: None,
             extranonce2_size: 4,
+            pending_extranonce: None,
             difficulty: 1.0,
             job: None,
             version_mask: None,
@@ -141,6 +146,18 @@ fn converse(shared: &Shared, stream: TcpStream) -> io::Result<()> {
         shared,
         protocol::call(json!(SUBSCRIBE_ID), "mining.subscribe", json!([agent])),
     )?;
+    if shared.config.extranonce_subscribe {
+        // NiceHash's extension: the pool may then change extranonce1 without a
+        // reconnection (mining.set_extranonce).
+        send(
+            shared,
+            protocol::call(
+                json!(EXTRANONCE_SUBSCRIBE_ID),
+                "mining.extranonce.subscribe",
+                json!([]),
+            ),
+        )?;
+    }
     send(
         shared,
         protocol::call(
@@ -217,6 +234,11 @@ fn on_reply(
                 ),
             }
         }
+        Some(EXTRANONCE_SUBSCRIBE_ID) => {
+            // Nothing depends on the answer: a pool that does not know the method
+            // simply never changes the extranonce.
+            debug!(%result, %error, "extranonce subscription answered");
+        }
         Some(AUTHORIZE_ID) => {
             if result != &json!(true) {
                 warn!(user = %shared.config.user, "the server refused the worker: {error}");
@@ -242,6 +264,14 @@ fn on_call(shared: &Shared, connection: &mut Connection, method: &str, params: &
                 log_job(shared, &job, clean);
                 debug!(job = %job.job_id, clean, "new job");
                 connection.job = Some(job);
+                // A new extranonce1 takes effect with the first job after it (and
+                // switches work even if that job's id is the same).
+                if let Some((extranonce1, size)) = connection.pending_extranonce.take() {
+                    connection.extranonce1 = Some(extranonce1);
+                    if let Some(size) = size {
+                        connection.extranonce2_size = size;
+                    }
+                }
                 publish(shared, connection);
             }
             None => warn!("ignoring a malformed mining.notify"),
@@ -266,16 +296,20 @@ fn on_call(shared: &Shared, connection: &mut Connection, method: &str, params: &
             }
         }
         "mining.set_extranonce" => {
-            if let Some(extranonce1) = params
+            match params
                 .first()
                 .and_then(Value::as_str)
                 .and_then(|text| hex::decode(text).ok())
             {
-                connection.extranonce1 = Some(extranonce1);
-                if let Some(size) = params.get(1).and_then(Value::as_u64) {
-                    connection.extranonce2_size = usize::try_from(size).unwrap_or(4).min(32);
+                Some(extranonce1) => {
+                    let size = params
+                        .get(1)
+                        .and_then(Value::as_u64)
+                        .map(|size| usize::try_from(size).unwrap_or(4).min(32));
+                    debug!(extranonce1 = %hex::encode(&extranonce1), ?size, "new extranonce from the next job");
+                    connection.pending_extranonce = Some((extranonce1, size));
                 }
-                publish(shared, connection);
+                None => warn!("ignoring a malformed mining.set_extranonce"),
             }
         }
         other => debug!(method = other, "ignoring a server call"),
