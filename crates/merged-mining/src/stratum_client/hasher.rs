@@ -41,9 +41,11 @@ pub(super) fn run(shared: &Shared, index: usize) {
         // coinbase hash. Roll 0 is the job's own version.
         let rolls = 1u64 << mask.count_ones().min(MAX_ROLLED_BITS);
         let mut exhausted = true;
+        // One coinbase and merkle root per extranonce2; a roll rewrites 4 bytes.
+        let mut header = header_bytes(&work, &extranonce2, work.version);
         for roll in 0..rolls {
             let version = work.version ^ deposit(roll, mask);
-            let mut header = header_bytes(&work, &extranonce2, version);
+            header[0..4].copy_from_slice(&version.to_le_bytes());
             let scan = Scan {
                 shared,
                 work: &work,
