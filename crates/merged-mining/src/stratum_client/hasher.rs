@@ -43,21 +43,23 @@ pub(super) fn run(shared: &Shared, index: usize) {
         let mut exhausted = true;
         // One coinbase and merkle root per extranonce2; a roll rewrites 4 bytes.
         let mut header = header_bytes(&work, &extranonce2, work.version);
+        let mut scan = Scan {
+            shared,
+            work: &work,
+            generation,
+            extranonce2: &extranonce2,
+            check: check_every(shared.config.pow),
+            unchecked: 0,
+        };
         for roll in 0..rolls {
             let version = work.version ^ deposit(roll, mask);
             header[0..4].copy_from_slice(&version.to_le_bytes());
-            let scan = Scan {
-                shared,
-                work: &work,
-                generation,
-                extranonce2: &extranonce2,
-                version,
-            };
-            if !scan.nonces(&mut header, nonces) {
+            if !scan.nonces(&mut header, version, nonces) {
                 exhausted = false;
                 break;
             }
         }
+        scan.flush();
         if exhausted && work.extranonce2_size == 0 {
             // Nothing left to vary until new work arrives.
             while !shared.stopping() && shared.generation.load(Ordering::Acquire) == generation {
@@ -70,29 +72,28 @@ pub(super) fn run(shared: &Shared, index: usize) {
 /// At most this many mask bits are rolled per extranonce2 (2^16 versions).
 const MAX_ROLLED_BITS: u32 = 16;
 
-/// One header version's nonce scan.
+/// The nonce scans of one extranonce2, under one version after another.
 struct Scan<'a> {
     shared: &'a Shared,
     work: &'a Work,
     generation: u64,
     extranonce2: &'a [u8],
-    version: u32,
+    /// Hashes between looks at the shared state (new work, stopping).
+    check: u32,
+    /// Hashes since the last look, across versions: rolling every few nonces must not
+    /// mean a look per version.
+    unchecked: u32,
 }
 
 impl Scan<'_> {
-    /// Hashes nonces `0..count`, submitting what meets the share target; false when it
-    /// stopped early (new work, or the miner stopping).
-    fn nonces(&self, header: &mut [u8; 80], count: u64) -> bool {
+    /// Hashes nonces `0..count` of `header` (whose version is `version`), submitting
+    /// what meets the share target; false when it stopped early (new work, or the
+    /// miner stopping).
+    fn nonces(&mut self, header: &mut [u8; 80], version: u32, count: u64) -> bool {
         let pow = self.shared.config.pow;
-        let check = check_every(pow);
-        let mut hashes: u64 = 0;
         for nonce in (0..count).map(|n| n as u32) {
-            if nonce.is_multiple_of(check) {
-                self.shared
-                    .stats
-                    .hashes
-                    .fetch_add(hashes, Ordering::Relaxed);
-                hashes = 0;
+            if self.unchecked >= self.check {
+                self.flush();
                 if self.shared.stopping()
                     || self.shared.generation.load(Ordering::Acquire) != self.generation
                 {
@@ -100,22 +101,21 @@ impl Scan<'_> {
                 }
             }
             header[76..80].copy_from_slice(&nonce.to_le_bytes());
-            hashes += 1;
+            self.unchecked += 1;
             if self.work.target.is_met_by(&pow.hash(header)) {
-                submit(
-                    self.shared,
-                    self.work,
-                    self.extranonce2,
-                    nonce,
-                    self.version,
-                );
+                submit(self.shared, self.work, self.extranonce2, nonce, version);
             }
         }
+        true
+    }
+
+    /// Adds the hashes done to the counters.
+    fn flush(&mut self) {
+        let hashes = u64::from(std::mem::take(&mut self.unchecked));
         self.shared
             .stats
             .hashes
             .fetch_add(hashes, Ordering::Relaxed);
-        true
     }
 }
 
