@@ -123,6 +123,11 @@ impl Coordinator {
 
     /// A CPU miner on this coordinator.
     fn miner(&self, dir: &Path, pow: &str) -> Process {
+        self.miner_with(dir, pow, &[])
+    }
+
+    /// A CPU miner on this coordinator, with `extra` flags.
+    fn miner_with(&self, dir: &Path, pow: &str, extra: &[&str]) -> Process {
         let args: Vec<String> = [
             "miner",
             "--stratum",
@@ -135,6 +140,7 @@ impl Coordinator {
             pow,
         ]
         .iter()
+        .chain(extra)
         .map(|s| s.to_string())
         .collect();
         Process::spawn(&args, dir.join(format!("miner-{pow}.log")))
@@ -286,6 +292,120 @@ fn litecoind_parent_and_two_scrypt_aux_chains() {
     assert_eq!(stats["aux"][1]["chain_id"], 0x5646);
 }
 
+/// BIP320's general-purpose bits: what `ventured mm` lets miners roll by default.
+const ROLLING_MASK: u32 = 0x1fff_e000;
+
+/// The version of a litecoind block (at `height` on its best chain) or AuxPoW parent.
+fn header_version(hex_header: &str) -> u32 {
+    let bytes = hex::decode(hex_header).expect("header hex");
+    let header: bitcoin::block::Header = encode::deserialize(&bytes).expect("header");
+    header.version.to_consensus() as u32
+}
+
+#[test]
+fn litecoind_accepts_blocks_and_auxpows_with_rolled_versions() {
+    if !litecoind::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (ltc, _peer) = litecoind::pair();
+    let aux = start_aux(&aux_spec(dir.path(), "mm-roll", 0x5645, "scrypt"));
+    let ltc_start = ltc.height();
+    let template = ltc.rpc("getblocktemplate", json!([{"rules": ["mweb", "segwit"]}]));
+    let job_version = template["version"].as_u64().expect("template version") as u32;
+
+    let args: Vec<String> = vec![
+        "--parent-url".into(),
+        ltc.rpc_url(),
+        "--parent-cookie".into(),
+        ltc.cookie_path().display().to_string(),
+        "--parent-pow".into(),
+        "scrypt".into(),
+        "--parent-rules".into(),
+        "mweb,segwit".into(),
+        "--parent-address-script".into(),
+        "51".into(),
+        "--aux".into(),
+        aux_by_url(&aux),
+        "--start-difficulty".into(),
+        "0.002".into(),
+        "--share-interval".into(),
+        "1".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    // A new version after every nonce, so most shares (and blocks) are rolled.
+    let miner = mm.miner_with(
+        dir.path(),
+        "scrypt",
+        &["--version-rolling", "1fffe000", "--nonces-per-version", "1"],
+    );
+    let diagnostics = || format!("{}\nlitecoind log:\n{}", mm.diagnostics(&miner), ltc.log());
+    let rolled = |version: u32| version != job_version;
+    let parent_versions = |from: u64| -> Vec<u32> {
+        (from..=ltc.height())
+            .map(|height| {
+                let hash = ltc.rpc("getblockhash", json!([height]));
+                header_version(
+                    ltc.rpc("getblockheader", json!([hash, false]))
+                        .as_str()
+                        .unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let aux_parent_versions = || -> Vec<u32> {
+        (1..=aux.height())
+            .map(|h| {
+                let hash = aux.rpc("getblockhash", json!([h]));
+                let block = aux.rpc("getblock", json!([hash, 1]));
+                header_version(block["auxpow"]["parentblock"].as_str().unwrap_or_default())
+            })
+            .collect()
+    };
+    // Each new job starts at its own version, so an aux block's first proof is rolled
+    // about half the time: wait for one that is.
+    wait_until(
+        "rolled blocks on litecoind and the aux chain",
+        diagnostics,
+        || {
+            ltc.height() >= ltc_start + 4
+                && aux.height() >= 4
+                && parent_versions(ltc_start + 1).into_iter().any(rolled)
+                && aux_parent_versions().into_iter().any(rolled)
+        },
+    );
+
+    // Whatever was rolled stayed inside the mask: litecoind's best chain holds the
+    // coordinator's blocks with the template's bits outside it.
+    for version in parent_versions(ltc_start + 1) {
+        assert_eq!(
+            version & !ROLLING_MASK,
+            job_version & !ROLLING_MASK,
+            "{version:08x}"
+        );
+    }
+    // Every aux block is merge-mined with a parent header litecoind holds, rolled or not:
+    // the AuxPoW's parent is the header that was hashed and submitted.
+    for parent in parent_hashes(&aux, aux.height()) {
+        let out = ltc.cli(&["getblockheader", &parent]);
+        assert!(
+            out.status.success(),
+            "litecoind does not know parent {parent}: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            diagnostics()
+        );
+    }
+    for version in aux_parent_versions() {
+        assert_eq!(
+            version & !ROLLING_MASK,
+            job_version & !ROLLING_MASK,
+            "{version:08x}"
+        );
+    }
+    let stats = &mm.status()["stats"];
+    assert_eq!(stats["shares"]["invalid"], 0, "{stats}");
+}
+
 #[test]
 fn venture_chain_as_sha256d_parent() {
     let dir = tempfile::tempdir().unwrap();
@@ -405,6 +525,63 @@ fn a_venture_parent_is_mined_across_its_settlement_heights() {
             diagnostics()
         );
     }
+}
+
+#[test]
+fn venture_parent_with_rolling_kept_below_its_chain_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = Node::start(&["--chain", "dev"]);
+    let aux = start_aux(&aux_spec(dir.path(), "mm-g", 0x5646, "sha256d"));
+    let args: Vec<String> = vec![
+        "--parent-url".into(),
+        parent.rpc.to_string(),
+        "--parent-cookie".into(),
+        parent.cookie_path().display().to_string(),
+        "--parent-address-script".into(),
+        PARENT_PAYOUT_SCRIPT.into(),
+        "--aux".into(),
+        aux_by_url(&aux),
+        "--start-difficulty".into(),
+        "0.0001".into(),
+        "--share-interval".into(),
+        "1".into(),
+        // A Venture parent's version carries its chain id from bit 16 up.
+        "--version-rolling-mask".into(),
+        "0000e000".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    // The miner offers every bit; the server grants only bits 13 to 15.
+    let miner = mm.miner_with(
+        dir.path(),
+        "sha256d",
+        &["--version-rolling", "ffffffff", "--nonces-per-version", "1"],
+    );
+    let diagnostics = || mm.diagnostics(&miner);
+    let version_at = |node: &Node, height: u64| -> u32 {
+        let hash = node.rpc("getblockhash", json!([height]));
+        let header = node.rpc("getblockheader", json!([hash, false]));
+        header_version(header.as_str().unwrap_or_default())
+    };
+    let chain_version = version_at(&parent, 0);
+    let rolled_on_parent =
+        || (1..=parent.height()).any(|h| version_at(&parent, h) != chain_version);
+    wait_until(
+        "rolled parent blocks and a growing aux chain",
+        diagnostics,
+        || parent.height() >= 4 && aux.height() >= 4 && rolled_on_parent(),
+    );
+    for height in 1..=parent.height() {
+        let version = version_at(&parent, height);
+        assert_eq!(version & !0xe000, chain_version & !0xe000, "{version:08x}");
+    }
+    for parent_hash in parent_hashes(&aux, aux.height()) {
+        assert!(
+            parent.call("getblockheader", json!([parent_hash])).is_ok(),
+            "the parent does not know {parent_hash}\n{}",
+            diagnostics()
+        );
+    }
+    assert_eq!(mm.status()["stats"]["shares"]["invalid"], 0);
 }
 
 #[test]

@@ -38,6 +38,9 @@ fn miner_shares_become_a_parent_block_and_auxpows() {
             threads: 1,
             pow,
             job_log: None,
+            version_rolling_mask: None,
+            nonces_per_version: venture_merged_mining::stratum_client::FULL_NONCE_RANGE,
+            extranonce_subscribe: true,
         })
         .unwrap();
 

@@ -249,6 +249,9 @@ fn the_miner_drops_a_server_that_sends_an_endless_line() {
         threads: 0,
         pow: PowAlgorithm::Sha256d,
         job_log: None,
+        version_rolling_mask: None,
+        nonces_per_version: venture_merged_mining::stratum_client::FULL_NONCE_RANGE,
+        extranonce_subscribe: true,
     })
     .unwrap();
     let (mut upstream, _) = listener.accept().unwrap();

@@ -9,6 +9,8 @@ use std::time::Duration;
 use tracing::info;
 
 use crate::service::terminate_signal;
+use venture_merged_mining::stratum::version_rolling::mask_from_hex;
+use venture_merged_mining::stratum_client::FULL_NONCE_RANGE;
 use venture_merged_mining::{StratumMiner, StratumMinerConfig};
 use venture_pow::PowAlgorithm;
 
@@ -33,6 +35,22 @@ pub struct MinerArgs {
     /// Append one line per job received: Unix ms, job id, previous block, clean flag.
     #[arg(long, value_name = "FILE")]
     pub job_log: Option<PathBuf>,
+    /// Ask for BIP310 version rolling, offering these header version bits (8 hex
+    /// digits; `1fffe000` is BIP320's general-purpose range, what `ventured mm` allows).
+    #[arg(long, value_name = "MASK", value_parser = parse_mask)]
+    pub version_rolling: Option<u32>,
+    /// With version rolling: nonces scanned per header version before the next
+    /// version (default: all 2^32). Fewer makes rolled shares show up at once.
+    #[arg(long, value_name = "N", default_value_t = FULL_NONCE_RANGE, value_parser = clap::value_parser!(u64).range(1..=FULL_NONCE_RANGE))]
+    pub nonces_per_version: u64,
+    /// Do not send mining.extranonce.subscribe (for pools that drop a connection on a
+    /// method they do not know); the extranonce then changes only by reconnecting.
+    #[arg(long)]
+    pub no_extranonce_subscribe: bool,
+}
+
+fn parse_mask(text: &str) -> std::result::Result<u32, String> {
+    mask_from_hex(text).ok_or_else(|| format!("{text:?} is not 8 hex digits"))
 }
 
 /// Runs the CPU miner until SIGINT or SIGTERM, logging progress every ten seconds.
@@ -48,6 +66,9 @@ pub fn run_miner(args: MinerArgs) -> Result<ExitCode> {
         threads: args.threads,
         pow,
         job_log: args.job_log.clone(),
+        version_rolling_mask: args.version_rolling,
+        nonces_per_version: args.nonces_per_version,
+        extranonce_subscribe: !args.no_extranonce_subscribe,
     })
     .context("cannot start the miner threads")?;
     info!(server = %args.stratum, threads = args.threads, pow = pow.name(), "Stratum miner started");

@@ -44,6 +44,10 @@ pub struct MmArgs {
     /// Poll each aux node this often (ms, default 100).
     #[arg(long, value_name = "MS")]
     pub aux_poll_ms: Option<u64>,
+    /// The header version bits miners may roll with BIP310 version rolling (8 hex
+    /// digits; default 1fffe000, BIP320's general-purpose bits; 00000000 refuses it).
+    #[arg(long, value_name = "MASK")]
+    pub version_rolling_mask: Option<String>,
     #[command(flatten)]
     pub vardiff: Box<VardiffArgs>,
     #[command(flatten)]
@@ -137,6 +141,7 @@ impl MmArgs {
             stratum_listen: self.stratum_listen,
             status_file: self.status_file.clone(),
             aux_poll_ms: self.aux_poll_ms,
+            version_rolling_mask: self.version_rolling_mask.clone(),
             parent: ParentSettings {
                 url: parent.parent_url.clone(),
                 datadir: parent.parent_datadir.clone(),
@@ -260,6 +265,7 @@ mod tests {
             "--aux=url=127.0.0.1:10,user=u,password=p,address=vdev1q",
             "--aux=datadir=/d,address=vdev1r",
             "--aux-poll-ms=3",
+            "--version-rolling-mask=0000e000",
             "--start-difficulty=2",
             "--min-difficulty=0.5",
             "--max-difficulty=8",
@@ -273,6 +279,7 @@ mod tests {
             stratum_listen: Some("127.0.0.1:0".parse().unwrap()),
             status_file: Some("/s.json".into()),
             aux_poll_ms: Some(3),
+            version_rolling_mask: Some("0000e000".into()),
             parent: ParentSettings {
                 url: Some("127.0.0.1:9".into()),
                 cookie: Some("/c".into()),

@@ -82,7 +82,7 @@ fn mm(data: &[u8]) -> Result<u64, Mismatch> {
         .map_err(|e| Mismatch(format!("our miner refuses our server's notify: {e}")))?
         .ok_or_else(|| Mismatch("our miner makes no work of our server's notify".into()))?;
     let coinbase = job.coinbase(&EXTRANONCE1, &[0; 4]);
-    let expected = job.header(&coinbase, template.curtime, 0);
+    let expected = job.header(&coinbase, job.version(None), template.curtime, 0);
     if mined.to_vec() != encode::serialize(&expected) {
         return Err(Mismatch(
             "the miner's header differs from the one the coordinator checks".into(),
@@ -96,6 +96,7 @@ fn mm(data: &[u8]) -> Result<u64, Mismatch> {
         extranonce2: &[0; 4],
         ntime: template.curtime,
         nonce: 0,
+        version_roll: None,
     };
     let verdict = coordinator.check_share(&share, &PowTarget(U256::MAX), now);
     let mut solved = 0usize;

@@ -76,6 +76,8 @@ impl fmt::Display for Field {
 }
 
 impl Field {
+    pub const VERSION_ROLLING_MASK: Field =
+        Field::new("--version-rolling-mask", "version_rolling_mask");
     pub const PARENT_POW: Field = Field::new("--parent-pow", "[parent] pow");
     pub const PARENT_ADDRESS_SCRIPT: Field =
         Field::new("--parent-address-script", "[parent] address_script");

@@ -12,6 +12,7 @@ impl MmSettings {
             stratum_listen: self.stratum_listen.or(lower.stratum_listen),
             status_file: self.status_file.or(lower.status_file),
             aux_poll_ms: self.aux_poll_ms.or(lower.aux_poll_ms),
+            version_rolling_mask: self.version_rolling_mask.or(lower.version_rolling_mask),
             parent: self.parent.over(lower.parent),
             aux: pick_aux(self.aux, lower.aux),
             vardiff: self.vardiff.over(lower.vardiff),

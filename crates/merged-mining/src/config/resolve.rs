@@ -11,6 +11,7 @@ use crate::coordinator::{
     AuxConfig, CoordinatorConfig, NodeAuth, NodeEndpoint, ParentConfig,
     DEFAULT_MAX_SHARES_PER_BLOCK,
 };
+use crate::stratum::version_rolling::{mask_from_hex, DEFAULT_SERVER_MASK};
 use crate::stratum::{StratumConfig, StratumLimits, VardiffConfig};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,6 +37,15 @@ impl MmSettings {
                 .parse()
                 .expect("the default listen address parses"),
         };
+        let version_rolling_mask = match self.version_rolling_mask.as_deref() {
+            None => DEFAULT_SERVER_MASK,
+            Some(text) => mask_from_hex(text).ok_or_else(|| {
+                ConfigError::invalid(
+                    Field::VERSION_ROLLING_MASK,
+                    format!("{text:?} is not 8 hex digits (BIP320's bits are \"1fffe000\")"),
+                )
+            })?,
+        };
         let (limits, max_shares_per_block) = self.limits.resolve()?;
         coordinator.max_shares_per_block = max_shares_per_block;
         Ok(MmConfig {
@@ -44,6 +54,7 @@ impl MmSettings {
                 listen,
                 vardiff,
                 limits,
+                version_rolling_mask,
             },
             status_file: self.status_file,
         })

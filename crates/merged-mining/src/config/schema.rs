@@ -12,6 +12,9 @@ pub struct MmSettings {
     pub stratum_listen: Option<SocketAddr>,
     pub status_file: Option<PathBuf>,
     pub aux_poll_ms: Option<u64>,
+    /// The header version bits miners may roll (BIP310), 8 hex digits; `"00000000"`
+    /// refuses version rolling. Default: BIP320's `"1fffe000"`.
+    pub version_rolling_mask: Option<String>,
     #[serde(default)]
     pub parent: ParentSettings,
     #[serde(default)]

@@ -10,6 +10,7 @@ use venture_pow::PowAlgorithm;
 const FILE: &str = r#"
     stratum_listen = "127.0.0.1:0"
     status_file = "/tmp/status.json"
+    version_rolling_mask = "0000E000"
     [parent]
     url = "127.0.0.1:9"
     user = "u"
@@ -102,6 +103,7 @@ fn the_file_alone_is_resolved_with_defaults_for_the_rest() {
         }
     );
     assert_eq!(config.status_file, Some("/tmp/status.json".into()));
+    assert_eq!(config.stratum.version_rolling_mask, 0x0000_e000);
 }
 
 #[test]
@@ -135,6 +137,8 @@ fn flags_alone_are_resolved_with_defaults_for_the_rest() {
         StratumLimits::default().handshake_timeout
     );
     assert_eq!(config.status_file, None);
+    // BIP320's bits unless told otherwise.
+    assert_eq!(config.stratum.version_rolling_mask, 0x1fff_e000);
 }
 
 #[test]
@@ -222,7 +226,11 @@ fn settings_that_go_together_come_from_one_side() {
 #[test]
 fn a_bad_value_is_refused_naming_its_flag_and_key() {
     type Spoil = fn(&mut MmSettings);
-    let cases: [(Spoil, Field); 10] = [
+    let cases: [(Spoil, Field); 11] = [
+        (
+            |s| s.version_rolling_mask = Some("1fffe0".into()),
+            Field::VERSION_ROLLING_MASK,
+        ),
         (|s| s.parent.pow = Some("x11".into()), Field::PARENT_POW),
         (
             |s| s.parent.address_script = Some("zz".into()),

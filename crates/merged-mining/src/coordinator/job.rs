@@ -50,13 +50,30 @@ pub struct AuxWork {
     pub target: Target,
 }
 
-/// The fields a share carries besides the job id.
+/// The fields a share carries besides the job id; `version` is the header's (rolled or
+/// not), so the same nonce under two versions is two shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ShareKey {
     pub extranonce1: [u8; EXTRANONCE1_SIZE],
     pub extranonce2: [u8; EXTRANONCE2_SIZE],
     pub ntime: u32,
     pub nonce: u32,
+    pub version: u32,
+}
+
+/// A share's rolled version bits (BIP310): `bits` inside the connection's negotiated
+/// `mask` replace the job version's bits there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionRoll {
+    pub mask: u32,
+    pub bits: u32,
+}
+
+impl VersionRoll {
+    /// The header version: the job's outside the mask, the miner's inside it.
+    pub fn apply(&self, job_version: u32) -> u32 {
+        (job_version & !self.mask) | (self.bits & self.mask)
+    }
 }
 
 /// A job as sent to miners.
@@ -190,11 +207,17 @@ impl Job {
         bytes
     }
 
-    /// The parent header a share stands for.
-    pub fn header(&self, coinbase: &[u8], ntime: u32, nonce: u32) -> Header {
+    /// The header version of a share rolled with `roll` (the template's without one).
+    pub fn version(&self, roll: Option<VersionRoll>) -> u32 {
+        let job_version = self.template.version as u32;
+        roll.map_or(job_version, |roll| roll.apply(job_version))
+    }
+
+    /// The parent header a share stands for; `version` as from [`Job::version`].
+    pub fn header(&self, coinbase: &[u8], version: u32, ntime: u32, nonce: u32) -> Header {
         let txid = TxMerkleNode::from_byte_array(sha256d::Hash::hash(coinbase).to_byte_array());
         Header {
-            version: Version::from_consensus(self.template.version),
+            version: Version::from_consensus(version as i32),
             prev_blockhash: self.template.prev_hash,
             merkle_root: check_merkle_branch(txid, &self.merkle_branch, 0),
             time: ntime,
@@ -337,7 +360,7 @@ mod tests {
             assert_eq!(&script[48..57], &[0x08, 1, 2, 3, 4, 5, 6, 7, 8]);
             assert_eq!(tx.output[0].value.to_sat(), 5_000_000_000);
 
-            let header = job.header(&coinbase, 1_700_000_001, 42);
+            let header = job.header(&coinbase, job.version(None), 1_700_000_001, 42);
             let leaves: Vec<TxMerkleNode> = std::iter::once(TxMerkleNode::from_byte_array(
                 tx.compute_txid().to_byte_array(),
             ))
@@ -391,7 +414,11 @@ mod tests {
             &[0x02, 0x2c, 0x01, 0x08]
         );
         assert!(job
-            .auxpow(&aux(0, 1, 1), job.header(&coinbase, 0, 0), &coinbase)
+            .auxpow(
+                &aux(0, 1, 1),
+                job.header(&coinbase, job.version(None), 0, 0),
+                &coinbase
+            )
             .is_err());
         assert!(!job.ntime_ok(1_699_998_999));
         assert!(job.ntime_ok(1_700_000_000 + MAX_NTIME_ROLL));
@@ -400,6 +427,7 @@ mod tests {
             extranonce2: [0; 4],
             ntime: 1,
             nonce: 2,
+            version: 0x2000_0000,
         };
         assert!(job.first_seen(key));
         assert!(job.was_seen(&key));

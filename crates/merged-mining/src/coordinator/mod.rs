@@ -27,7 +27,9 @@ pub use aux::AuxBlock;
 pub use config::{AuxConfig, CoordinatorConfig, ParentConfig};
 pub use error::MmError;
 pub use floor::{share_floor, DEFAULT_MAX_SHARES_PER_BLOCK};
-pub use job::{AuxWork, Job, ShareKey, COINBASE_TAG, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE};
+pub use job::{
+    AuxWork, Job, ShareKey, VersionRoll, COINBASE_TAG, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE,
+};
 pub use node::{Backoff, NodeAuth, NodeEndpoint};
 pub use required::{required_outputs, MAX_REQUIRED_OUTPUT_BYTES, REQUIRED_OUTPUTS_FIELD};
 pub use shares::{ShareAccepted, ShareRejection, ShareSubmission};

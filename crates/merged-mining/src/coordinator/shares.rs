@@ -2,11 +2,13 @@
 //! connection's share target (never easier than the job's share floor), then against
 //! every chain's target, each solution going to the chain it solves.
 
-use crate::coordinator::{Coordinator, FoundBlock, ShareKey, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE};
+use crate::coordinator::{
+    Coordinator, FoundBlock, ShareKey, VersionRoll, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE,
+};
 use bitcoin::consensus::encode;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
-use tracing::warn;
+use tracing::{debug, warn};
 use venture_pow::{PowHash, Target};
 
 /// A miner's `mining.submit`, with its connection's extranonce1.
@@ -17,6 +19,9 @@ pub struct ShareSubmission<'a> {
     pub extranonce2: &'a [u8],
     pub ntime: u32,
     pub nonce: u32,
+    /// Rolled version bits (BIP310), already checked against the connection's mask;
+    /// `None` hashes the job's version.
+    pub version_roll: Option<VersionRoll>,
 }
 
 /// Why a share was refused.
@@ -84,17 +89,29 @@ impl Coordinator {
         if !job.ntime_ok(share.ntime) {
             return Err(ShareRejection::Invalid("ntime out of range".into()));
         }
+        if let Some(roll) = share.version_roll {
+            if roll.bits & !roll.mask != 0 {
+                return Err(ShareRejection::Invalid(format!(
+                    "Invalid version mask: version_bits {:08x} outside mask {:08x}",
+                    roll.bits, roll.mask
+                )));
+            }
+        }
+        // The version hashed is the version of the parent block and of every AuxPoW's
+        // parent header built from this share.
+        let version = job.version(share.version_roll);
         let key = ShareKey {
             extranonce1: share.extranonce1,
             extranonce2,
             ntime: share.ntime,
             nonce: share.nonce,
+            version,
         };
         if job.was_seen(&key) {
             return Err(ShareRejection::Duplicate);
         }
         let coinbase = job.coinbase(&share.extranonce1, &extranonce2);
-        let header = job.header(&coinbase, share.ntime, share.nonce);
+        let header = job.header(&coinbase, version, share.ntime, share.nonce);
         let header_bytes: [u8; 80] = encode::serialize(&header)
             .try_into()
             .map_err(|_| ShareRejection::Invalid("header is not 80 bytes".into()))?;
@@ -112,6 +129,16 @@ impl Coordinator {
             aux_blocks: 0,
         };
         for work in job.aux.iter().filter(|w| w.target.is_met_by(&pow_hash)) {
+            // Rolled bits 16 and up change the parent's chain id; Namecoin's strict
+            // rule refuses a parent carrying the aux chain's own id, so such a share is
+            // no proof for that chain (the next one will be).
+            if venture_auxpow::version::chain_id(version as i32) == work.chain_id {
+                debug!(
+                    chain_id = work.chain_id,
+                    "rolled parent version carries the aux chain id: no AuxPoW"
+                );
+                continue;
+            }
             if !self.state().submitted_aux.insert(work.hash) {
                 continue;
             }

@@ -5,9 +5,11 @@
 //! bytes), `mining.authorize` (any worker is accepted and recorded), `mining.submit`
 //! (errors 20 other, 21 job not found / stale, 22 duplicate, 23 low difficulty,
 //! 24 unauthorized, 25 not subscribed), `mining.suggest_difficulty`,
-//! `mining.suggest_target`, `mining.extranonce.subscribe`, `mining.configure` (every
-//! extension declined). The server sends `mining.set_difficulty` (vardiff, see
-//! [`vardiff`]) and `mining.notify` (byte orders in [`encoding`]).
+//! `mining.suggest_target`, `mining.extranonce.subscribe`, `mining.configure` (BIP310
+//! version rolling over [`StratumConfig::version_rolling_mask`], see
+//! [`version_rolling`]; every other extension declined). The server sends
+//! `mining.set_difficulty` (vardiff, see [`vardiff`]) and `mining.notify` (byte orders
+//! in [`encoding`]).
 //!
 //! What a miner can make the server hold is bounded (see [`limits`]): connections,
 //! the time to subscribe and authorize, worker names per connection, and the length of
@@ -22,6 +24,7 @@ mod lines;
 pub mod protocol;
 mod session;
 pub mod vardiff;
+pub mod version_rolling;
 
 pub use limits::StratumLimits;
 pub use lines::{LineBuffer, MAX_LINE};
@@ -46,6 +49,9 @@ pub struct StratumConfig {
     pub listen: SocketAddr,
     pub vardiff: VardiffConfig,
     pub limits: StratumLimits,
+    /// The header version bits miners may roll (BIP310); 0 refuses version rolling.
+    /// [`version_rolling::DEFAULT_SERVER_MASK`] unless configured.
+    pub version_rolling_mask: u32,
 }
 
 /// A bound Stratum server.
@@ -54,6 +60,7 @@ pub struct StratumServer {
     coordinator: Arc<Coordinator>,
     vardiff: VardiffConfig,
     limits: StratumLimits,
+    version_rolling_mask: u32,
     slots: Arc<ConnectionSlots>,
     /// Whether the refusals since the cap was last reached were logged already.
     full_reported: AtomicBool,
@@ -77,6 +84,7 @@ impl StratumServer {
             listener,
             coordinator,
             vardiff: config.vardiff,
+            version_rolling_mask: config.version_rolling_mask,
             slots: ConnectionSlots::new(config.limits.max_connections),
             limits: config.limits,
             full_reported: AtomicBool::new(false),
@@ -161,7 +169,8 @@ impl StratumServer {
             self.vardiff.clone(),
             self.limits.max_workers,
             Instant::now(),
-        );
+        )
+        .with_version_rolling_mask(self.version_rolling_mask);
         let mut jobs = self.coordinator.jobs();
         jobs.borrow_and_update();
         let mut buffer = LineBuffer::default();

@@ -9,6 +9,7 @@ use crate::stratum::encoding::{prevhash_to_stratum, u32_from_hex, u32_to_hex};
 use crate::stratum::limits::MAX_WORKER_NAME;
 use crate::stratum::protocol::{self, Message, StratumError};
 use crate::stratum::vardiff::{Vardiff, VardiffConfig};
+use crate::stratum::version_rolling::{self, Negotiation, DEFAULT_SERVER_MASK};
 use serde_json::{json, Map, Value};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,6 +32,11 @@ pub struct Session {
     /// Epoch of the last job sent; a job of another epoch is sent with clean_jobs.
     last_epoch: Option<u64>,
     last_job: Option<String>,
+    /// The version bits this server lets miners roll.
+    server_version_mask: u32,
+    /// The mask negotiated with `mining.configure`; `None` until then (and a
+    /// `version_bits` in a submit is refused).
+    version_mask: Option<u32>,
 }
 
 impl Session {
@@ -53,7 +59,21 @@ impl Session {
             started: false,
             last_epoch: None,
             last_job: None,
+            server_version_mask: DEFAULT_SERVER_MASK,
+            version_mask: None,
         }
+    }
+
+    /// Offers `mask` to miners that ask to roll version bits instead of BIP320's
+    /// [`DEFAULT_SERVER_MASK`] (0: version rolling is refused).
+    pub fn with_version_rolling_mask(mut self, mask: u32) -> Session {
+        self.server_version_mask = mask;
+        self
+    }
+
+    /// The version-rolling mask negotiated on this connection, if any.
+    pub fn version_mask(&self) -> Option<u32> {
+        self.version_mask
     }
 
     /// Whether the miner subscribed and authorized, and was sent work.
@@ -132,17 +152,7 @@ impl Session {
                     &StratumError::Other("suggest_target needs a target of 64 hex digits".into()),
                 )),
             },
-            "mining.configure" => {
-                // No extension (version rolling, minimum difficulty…) is offered; saying
-                // so lets ASIC firmware that asks first go on without them.
-                let mut declined = Map::new();
-                if let Some(Value::Array(names)) = params.first() {
-                    for name in names.iter().filter_map(Value::as_str) {
-                        declined.insert(name.to_string(), json!(false));
-                    }
-                }
-                out.push(protocol::reply(&id, Value::Object(declined)));
-            }
+            "mining.configure" => out.push(protocol::reply(&id, self.configure(&params))),
             _ => out.push(protocol::reply_error(
                 &id,
                 &StratumError::Other(format!("Unknown method {method}")),
@@ -243,6 +253,37 @@ impl Session {
         Ok(())
     }
 
+    /// `mining.configure` (BIP310): version rolling is negotiated; every other extension
+    /// is declined, which lets firmware that asks first go on without it.
+    fn configure(&mut self, params: &[Value]) -> Value {
+        let empty = Map::new();
+        let parameters = params.get(1).and_then(Value::as_object).unwrap_or(&empty);
+        let mut result = Map::new();
+        let names = params.first().and_then(Value::as_array);
+        for name in names.into_iter().flatten().filter_map(Value::as_str) {
+            if name != "version-rolling" {
+                result.insert(name.to_string(), json!(false));
+                continue;
+            }
+            match version_rolling::negotiate(self.server_version_mask, parameters) {
+                Negotiation::Granted { mask, short_of } => {
+                    if let Some(wanted) = short_of {
+                        info!(peer = %self.peer, mask = format!("{mask:08x}"), wanted, "version rolling granted with fewer bits than the miner asked for");
+                    }
+                    self.version_mask = Some(mask);
+                    result.insert(name.to_string(), json!(true));
+                    result.insert("version-rolling.mask".into(), json!(format!("{mask:08x}")));
+                }
+                Negotiation::Refused(reason) => {
+                    debug!(peer = %self.peer, %reason, "version rolling refused");
+                    self.version_mask = None;
+                    result.insert(name.to_string(), json!(reason));
+                }
+            }
+        }
+        Value::Object(result)
+    }
+
     fn submit(&mut self, params: &[Value], now: Instant) -> Result<(), StratumError> {
         if !self.subscribed {
             return Err(StratumError::NotSubscribed);
@@ -262,12 +303,15 @@ impl Session {
             .map_err(|_| StratumError::Other("extranonce2 is not hex".into()))?;
         let ntime = u32_from_hex(ntime).ok_or_else(|| StratumError::Other("bad ntime".into()))?;
         let nonce = u32_from_hex(nonce).ok_or_else(|| StratumError::Other("bad nonce".into()))?;
+        let version_roll = version_rolling::check_version_bits(self.version_mask, params.get(5))
+            .map_err(|e| StratumError::Other(e.message()))?;
         let share = ShareSubmission {
             job_id,
             extranonce1: self.extranonce1,
             extranonce2: &extranonce2,
             ntime,
             nonce,
+            version_roll,
         };
         let pow = self.coordinator.config().parent.pow;
         let difficulty = self.vardiff.accepted_difficulty(now);

@@ -2,6 +2,16 @@
 //! `mining.notify` and `mining.set_difficulty`, hashes with N threads (SHA-256d or
 //! scrypt) and submits shares. It reconnects with back-off when the server goes away.
 //!
+//! With a version-rolling mask configured it asks for BIP310 version rolling
+//! (`mining.configure` before subscribing) and, once granted, rolls the header version
+//! within the negotiated mask (and any later `mining.set_version_mask`) each time it has
+//! scanned [`StratumMinerConfig::nonces_per_version`] nonces, before taking the next
+//! extranonce2, as ASICs roll versions to spare a coinbase hash.
+//!
+//! It subscribes to extranonce changes (`mining.extranonce.subscribe`) unless told not
+//! to, and takes a `mining.set_extranonce` from the next `mining.notify` on, as NiceHash's
+//! specification of the extension says.
+//!
 //! With zero threads it only follows jobs, which is how benchmarks time job delivery.
 //! A server line longer than [`MAX_SERVER_LINE`] drops the connection (then the miner
 //! reconnects) instead of being buffered.
@@ -33,7 +43,19 @@ pub struct StratumMinerConfig {
     /// Appends one line per `mining.notify`: receipt time (Unix ms), job id, previous
     /// block hash (explorer order), clean flag.
     pub job_log: Option<PathBuf>,
+    /// The version bits this miner offers to roll (`None`: it never asks).
+    pub version_rolling_mask: Option<u32>,
+    /// Nonces scanned per header version when rolling: [`FULL_NONCE_RANGE`] rolls only
+    /// once the nonce space is exhausted; fewer makes rolled shares common at once.
+    pub nonces_per_version: u64,
+    /// Sends `mining.extranonce.subscribe` (NiceHash's extension) after subscribing, so
+    /// the pool may change extranonce1 with `mining.set_extranonce`; off for pools that
+    /// drop connections on methods they do not know.
+    pub extranonce_subscribe: bool,
 }
+
+/// Every nonce: 2^32.
+pub const FULL_NONCE_RANGE: u64 = 1 << 32;
 
 /// Counters, readable while the miner runs.
 #[derive(Debug, Default)]
@@ -61,6 +83,8 @@ struct Work {
     bits: u32,
     ntime: u32,
     target: Target,
+    /// The negotiated version-rolling mask, if version rolling is on.
+    version_mask: Option<u32>,
 }
 
 /// What the connection and the hashing threads share.
@@ -189,11 +213,14 @@ pub fn replay_pool_bytes(pow: PowAlgorithm, bytes: &[u8]) -> std::io::Result<Opt
         threads: 0,
         pow,
         job_log: None,
+        version_rolling_mask: None,
+        nonces_per_version: FULL_NONCE_RANGE,
+        extranonce_subscribe: true,
     });
     session::follow(&shared, &mut session::Connection::new(), bytes)?;
     Ok(shared.current().map(|(_, work)| {
         let extranonce2 = hasher::extranonce2(0, 0, work.extranonce2_size);
-        hasher::header_bytes(&work, &extranonce2)
+        hasher::header_bytes(&work, &extranonce2, work.version)
     }))
 }
 
@@ -216,6 +243,66 @@ mod tests {
     const SUBSCRIBED: &str =
         r#"{"id":1,"result":[[["mining.notify","1"]],"00000001",4],"error":null}"#;
     const NOTIFY: &str = r#"{"id":null,"method":"mining.notify","params":["j1","0101010101010101010101010101010101010101010101010101010101010101","01","02",[],"20000000","207fffff","6553f100",true]}"#;
+
+    /// The work a pool's bytes leave the miner with.
+    fn work_after(bytes: &str) -> Option<Arc<Work>> {
+        let shared = Shared::new(StratumMinerConfig {
+            server: String::new(),
+            user: "replay".into(),
+            password: String::new(),
+            threads: 0,
+            pow: PowAlgorithm::Sha256d,
+            job_log: None,
+            version_rolling_mask: Some(0x1fff_e000),
+            nonces_per_version: FULL_NONCE_RANGE,
+            extranonce_subscribe: true,
+        });
+        session::follow(&shared, &mut session::Connection::new(), bytes.as_bytes()).unwrap();
+        shared.current().map(|(_, work)| work)
+    }
+
+    fn mask_after(bytes: &str) -> Option<u32> {
+        work_after(bytes).and_then(|work| work.version_mask)
+    }
+
+    #[test]
+    fn a_new_extranonce_applies_from_the_next_job() {
+        const SET: &str = r#"{"id":null,"method":"mining.set_extranonce","params":["0800000a",2]}"#;
+        let session = |lines: &[&str]| lines.join("\n") + "\n";
+        // The job in hand keeps the extranonce1 its shares were made for.
+        let before = work_after(&session(&[SUBSCRIBED, NOTIFY, SET])).unwrap();
+        assert_eq!(before.extranonce1, [0, 0, 0, 1]);
+        assert_eq!(before.extranonce2_size, 4);
+        // The next notify, even one repeating the job id, switches to the new one.
+        let after = work_after(&session(&[SUBSCRIBED, NOTIFY, SET, NOTIFY])).unwrap();
+        assert_eq!(after.extranonce1, [8, 0, 0, 0x0a]);
+        assert_eq!(after.extranonce2_size, 2);
+        assert_eq!(after.job_id, "j1");
+        // A malformed one changes nothing.
+        let bad = r#"{"id":null,"method":"mining.set_extranonce","params":["zz",2]}"#;
+        let kept = work_after(&session(&[SUBSCRIBED, NOTIFY, bad, NOTIFY])).unwrap();
+        assert_eq!(kept.extranonce1, [0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn version_rolling_follows_the_grant_and_later_masks() {
+        const GRANTED: &str = r#"{"id":3,"result":{"version-rolling":true,"version-rolling.mask":"1fffe000"},"error":null}"#;
+        const REFUSED: &str = r#"{"id":3,"result":{"version-rolling":false},"error":null}"#;
+        const NEW_MASK: &str =
+            r#"{"id":null,"method":"mining.set_version_mask","params":["00006000"]}"#;
+        let session = |lines: &[&str]| lines.join("\n") + "\n";
+        assert_eq!(
+            mask_after(&session(&[GRANTED, SUBSCRIBED, NOTIFY])),
+            Some(0x1fff_e000)
+        );
+        assert_eq!(
+            mask_after(&session(&[GRANTED, SUBSCRIBED, NOTIFY, NEW_MASK])),
+            Some(0x6000)
+        );
+        // Refused, or a mask notification without a grant: the job's version only.
+        assert_eq!(mask_after(&session(&[REFUSED, SUBSCRIBED, NOTIFY])), None);
+        assert_eq!(mask_after(&session(&[SUBSCRIBED, NOTIFY, NEW_MASK])), None);
+    }
 
     #[test]
     fn a_pool_session_becomes_work() {

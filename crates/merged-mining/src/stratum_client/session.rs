@@ -5,6 +5,7 @@ use crate::coordinator::Backoff;
 use crate::stratum::difficulty::target_for_difficulty;
 use crate::stratum::encoding::{prevhash_from_stratum, u32_from_hex};
 use crate::stratum::protocol::{self, Message};
+use crate::stratum::version_rolling::mask_from_hex;
 use crate::stratum_client::lines::{read_line, MAX_SERVER_LINE};
 use crate::stratum_client::{nap, Shared, Work};
 use bitcoin::hashes::Hash;
@@ -20,6 +21,8 @@ const READ_TIMEOUT: Duration = Duration::from_secs(600);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const SUBSCRIBE_ID: u64 = 1;
 const AUTHORIZE_ID: u64 = 2;
+const CONFIGURE_ID: u64 = 3;
+const EXTRANONCE_SUBSCRIBE_ID: u64 = 4;
 
 /// The last `mining.notify`, kept to rebuild work when the difficulty changes.
 #[derive(Debug, Clone)]
@@ -39,8 +42,13 @@ struct Notified {
 pub(super) struct Connection {
     extranonce1: Option<Vec<u8>>,
     extranonce2_size: usize,
+    /// A `mining.set_extranonce` (extranonce1, extranonce2 size) waiting for the next
+    /// `mining.notify`: shares of the jobs before it still use the old extranonce1.
+    pending_extranonce: Option<(Vec<u8>, Option<usize>)>,
     difficulty: f64,
     job: Option<Notified>,
+    /// The version-rolling mask granted (or set since), if any.
+    version_mask: Option<u32>,
 }
 
 impl Connection {
@@ -48,8 +56,10 @@ impl Connection {
         Connection {
             extranonce1: None,
             extranonce2_size: 4,
+            pending_extranonce: None,
             difficulty: 1.0,
             job: None,
+            version_mask: None,
         }
     }
 }
@@ -117,10 +127,37 @@ fn converse(shared: &Shared, stream: TcpStream) -> io::Result<()> {
         *writer = Some(stream.try_clone()?);
     }
     let agent = concat!("venture-miner/", env!("CARGO_PKG_VERSION"));
+    if let Some(mask) = shared.config.version_rolling_mask {
+        // BIP310 wants the configure first; a server that does not know it answers
+        // with an error, and the miner then hashes the job's version only.
+        send(
+            shared,
+            protocol::call(
+                json!(CONFIGURE_ID),
+                "mining.configure",
+                json!([
+                    ["version-rolling"],
+                    {"version-rolling.mask": format!("{mask:08x}"), "version-rolling.min-bit-count": 1}
+                ]),
+            ),
+        )?;
+    }
     send(
         shared,
         protocol::call(json!(SUBSCRIBE_ID), "mining.subscribe", json!([agent])),
     )?;
+    if shared.config.extranonce_subscribe {
+        // NiceHash's extension: the pool may then change extranonce1 without a
+        // reconnection (mining.set_extranonce).
+        send(
+            shared,
+            protocol::call(
+                json!(EXTRANONCE_SUBSCRIBE_ID),
+                "mining.extranonce.subscribe",
+                json!([]),
+            ),
+        )?;
+    }
     send(
         shared,
         protocol::call(
@@ -179,6 +216,29 @@ fn on_reply(
             connection.extranonce2_size = usize::try_from(size).unwrap_or(4).min(32);
             publish(shared, connection);
         }
+        Some(CONFIGURE_ID) => {
+            let granted = result.get("version-rolling") == Some(&json!(true));
+            let mask = result
+                .get("version-rolling.mask")
+                .and_then(Value::as_str)
+                .and_then(mask_from_hex);
+            match (granted, mask) {
+                (true, Some(mask)) => {
+                    info!(mask = format!("{mask:08x}"), "version rolling granted");
+                    connection.version_mask = Some(mask);
+                    publish(shared, connection);
+                }
+                _ => warn!(
+                    "the server refused version rolling: {}",
+                    result.get("version-rolling").unwrap_or(error)
+                ),
+            }
+        }
+        Some(EXTRANONCE_SUBSCRIBE_ID) => {
+            // Nothing depends on the answer: a pool that does not know the method
+            // simply never changes the extranonce.
+            debug!(%result, %error, "extranonce subscription answered");
+        }
         Some(AUTHORIZE_ID) => {
             if result != &json!(true) {
                 warn!(user = %shared.config.user, "the server refused the worker: {error}");
@@ -204,6 +264,14 @@ fn on_call(shared: &Shared, connection: &mut Connection, method: &str, params: &
                 log_job(shared, &job, clean);
                 debug!(job = %job.job_id, clean, "new job");
                 connection.job = Some(job);
+                // A new extranonce1 takes effect with the first job after it (and
+                // switches work even if that job's id is the same).
+                if let Some((extranonce1, size)) = connection.pending_extranonce.take() {
+                    connection.extranonce1 = Some(extranonce1);
+                    if let Some(size) = size {
+                        connection.extranonce2_size = size;
+                    }
+                }
                 publish(shared, connection);
             }
             None => warn!("ignoring a malformed mining.notify"),
@@ -215,17 +283,33 @@ fn on_call(shared: &Shared, connection: &mut Connection, method: &str, params: &
                 publish(shared, connection);
             }
         }
+        "mining.set_version_mask" => {
+            // Valid at once (BIP310); ignored unless rolling was negotiated.
+            let mask = params
+                .first()
+                .and_then(Value::as_str)
+                .and_then(mask_from_hex);
+            if let (Some(mask), Some(_)) = (mask, connection.version_mask) {
+                debug!(mask = format!("{mask:08x}"), "new version mask");
+                connection.version_mask = Some(mask);
+                publish(shared, connection);
+            }
+        }
         "mining.set_extranonce" => {
-            if let Some(extranonce1) = params
+            match params
                 .first()
                 .and_then(Value::as_str)
                 .and_then(|text| hex::decode(text).ok())
             {
-                connection.extranonce1 = Some(extranonce1);
-                if let Some(size) = params.get(1).and_then(Value::as_u64) {
-                    connection.extranonce2_size = usize::try_from(size).unwrap_or(4).min(32);
+                Some(extranonce1) => {
+                    let size = params
+                        .get(1)
+                        .and_then(Value::as_u64)
+                        .map(|size| usize::try_from(size).unwrap_or(4).min(32));
+                    debug!(extranonce1 = %hex::encode(&extranonce1), ?size, "new extranonce from the next job");
+                    connection.pending_extranonce = Some((extranonce1, size));
                 }
-                publish(shared, connection);
+                None => warn!("ignoring a malformed mining.set_extranonce"),
             }
         }
         other => debug!(method = other, "ignoring a server call"),
@@ -249,6 +333,7 @@ fn publish(shared: &Shared, connection: &Connection) {
         bits: job.bits,
         ntime: job.ntime,
         target: target_for_difficulty(connection.difficulty, shared.config.pow),
+        version_mask: connection.version_mask,
     }));
 }
 

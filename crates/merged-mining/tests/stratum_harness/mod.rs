@@ -12,6 +12,7 @@ use std::time::Duration;
 use venture_merged_mining::coordinator::{
     AuxBlock, AuxConfig, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
 };
+use venture_merged_mining::stratum::version_rolling::DEFAULT_SERVER_MASK;
 use venture_merged_mining::stratum::{StratumLimits, VardiffConfig};
 use venture_merged_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
 use venture_pow::{PowAlgorithm, Target, U256};
@@ -98,6 +99,7 @@ pub fn serve_limited(
                     listen: "127.0.0.1:0".parse().unwrap(),
                     vardiff,
                     limits,
+                    version_rolling_mask: DEFAULT_SERVER_MASK,
                 },
                 coordinator,
             )

@@ -1,0 +1,280 @@
+//! Version rolling (BIP310 over BIP320's bits) through the real Stratum server: what
+//! `mining.configure` answers, how a submit's `version_bits` is checked, and that a
+//! rolling CPU miner's shares come back as parent blocks and AuxPoWs whose headers carry
+//! the rolled versions that were hashed.
+
+mod stratum_harness;
+
+use bitcoin::consensus::encode;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use stratum_harness::{aux_block, config, easy_vardiff, error_code, serve, template, Raw};
+use venture_auxpow::AuxPow;
+use venture_merged_mining::coordinator::FoundBlock;
+use venture_merged_mining::stratum::version_rolling::DEFAULT_SERVER_MASK;
+use venture_merged_mining::{Coordinator, StratumMiner, StratumMinerConfig};
+use venture_pow::{PowAlgorithm, Target, U256};
+
+/// The harness template's version.
+const JOB_VERSION: u32 = 0x2000_0000;
+
+fn error_message(reply: &Value) -> String {
+    reply["error"][1].as_str().unwrap_or_default().to_string()
+}
+
+/// Subscribes and authorizes `raw` as worker `w`; returns the job id.
+fn start(raw: &mut Raw, notes: &mut Vec<Value>) -> String {
+    raw.request("mining.subscribe", json!(["test/1"]), notes);
+    assert_eq!(
+        raw.request("mining.authorize", json!(["w", "x"]), notes)["result"],
+        true
+    );
+    let notify = raw.notification("mining.notify", notes);
+    assert_eq!(notify["params"][5], "20000000");
+    notify["params"][0].as_str().unwrap().to_string()
+}
+
+#[test]
+fn configure_negotiates_the_mask_and_submits_follow_it() {
+    let (coordinator, found) = Coordinator::detached(config(PowAlgorithm::Sha256d));
+    // Every hash meets the parent target: each accepted share is a parent block.
+    coordinator.update_parent(template(1, Target(U256::MAX)), Instant::now());
+    let addr = serve(coordinator.clone(), easy_vardiff());
+    let mut raw = Raw::connect(addr);
+    let mut notes = Vec::new();
+
+    let configured = raw.request(
+        "mining.configure",
+        json!([
+            ["version-rolling", "minimum-difficulty"],
+            {"version-rolling.mask": "ffffffff", "version-rolling.min-bit-count": 2,
+             "minimum-difficulty.value": 2048}
+        ]),
+        &mut notes,
+    );
+    assert_eq!(
+        configured["result"],
+        json!({"version-rolling": true, "version-rolling.mask": "1fffe000", "minimum-difficulty": false}),
+        "{configured}"
+    );
+    let job = start(&mut raw, &mut notes);
+    let submit = |nonce: u32, bits: &str| {
+        json!([
+            "w",
+            job,
+            "00000001",
+            "6553f100",
+            format!("{nonce:08x}"),
+            bits
+        ])
+    };
+
+    let outside = raw.request("mining.submit", submit(0, "20002000"), &mut notes);
+    assert_eq!(error_code(&outside), 20);
+    assert!(
+        error_message(&outside).starts_with("Invalid version mask"),
+        "{outside}"
+    );
+    assert!(error_message(&outside).contains("1fffe000"), "{outside}");
+    let malformed = raw.request("mining.submit", submit(0, "2000"), &mut notes);
+    assert_eq!(error_code(&malformed), 20);
+    assert!(
+        error_message(&malformed).contains("8 hex digits"),
+        "{malformed}"
+    );
+    assert!(found.try_recv().is_err(), "a refused share made a block");
+
+    // A share at difficulty 1e-6 (one hash in about 4,300) under rolled bits 00006000.
+    let mut accepted = None;
+    for nonce in 0..1_000_000u32 {
+        let reply = raw.request("mining.submit", submit(nonce, "00006000"), &mut notes);
+        if reply["result"] == json!(true) {
+            accepted = Some(nonce);
+            break;
+        }
+        assert_eq!(error_code(&reply), 23, "{reply}");
+    }
+    let nonce = accepted.expect("a share");
+    let FoundBlock::Parent { block_hex, .. } = found.recv_timeout(Duration::from_secs(10)).unwrap()
+    else {
+        panic!("expected a parent block");
+    };
+    let block: bitcoin::Block = encode::deserialize(&hex::decode(block_hex).unwrap()).unwrap();
+    assert_eq!(block.header.version.to_consensus() as u32, 0x2000_6000);
+    assert_eq!(block.header.nonce, nonce);
+    assert!(block.check_merkle_root());
+    // The same version again is a duplicate; the same nonce under the job's own
+    // version is another header, hashed as such (at this difficulty, most likely low).
+    let again = raw.request("mining.submit", submit(nonce, "00006000"), &mut notes);
+    assert_eq!(error_code(&again), 22);
+    let other = raw.request("mining.submit", submit(nonce, "00000000"), &mut notes);
+    assert_ne!(error_code_or_ok(&other), 22, "{other}");
+    // Leaving version_bits out hashes the job's version, as without negotiation.
+    let plain = raw.request(
+        "mining.submit",
+        json!(["w", job, "00000001", "6553f100", format!("{nonce:08x}")]),
+        &mut notes,
+    );
+    assert_ne!(error_code_or_ok(&plain), 20, "{plain}");
+}
+
+fn error_code_or_ok(reply: &Value) -> i64 {
+    reply["error"][0].as_i64().unwrap_or(0)
+}
+
+#[test]
+fn without_negotiation_version_bits_are_refused() {
+    let (coordinator, found) = Coordinator::detached(config(PowAlgorithm::Sha256d));
+    coordinator.update_parent(template(1, Target(U256::MAX)), Instant::now());
+    let addr = serve(coordinator.clone(), easy_vardiff());
+
+    // Never configured.
+    let mut raw = Raw::connect(addr);
+    let mut notes = Vec::new();
+    let job = start(&mut raw, &mut notes);
+    let rolled = raw.request(
+        "mining.submit",
+        json!(["w", job, "00000001", "6553f100", "00000000", "00002000"]),
+        &mut notes,
+    );
+    assert_eq!(error_code(&rolled), 20);
+    assert!(
+        error_message(&rolled).contains("not negotiated"),
+        "{rolled}"
+    );
+
+    // Configured with a mask that is not 8 hex digits: refused, with the reason as the
+    // extension's result, and rolling stays off.
+    let mut bad = Raw::connect(addr);
+    let refused = bad.request(
+        "mining.configure",
+        json!([["version-rolling"], {"version-rolling.mask": "1fffe0"}]),
+        &mut notes,
+    );
+    let reason = refused["result"]["version-rolling"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("8 hex digits"), "{refused}");
+    assert!(
+        refused["result"].get("version-rolling.mask").is_none(),
+        "{refused}"
+    );
+    let job = start(&mut bad, &mut notes);
+    let rolled = bad.request(
+        "mining.submit",
+        json!(["w", job, "00000001", "6553f100", "00000000", "00002000"]),
+        &mut notes,
+    );
+    assert!(
+        error_message(&rolled).contains("not negotiated"),
+        "{rolled}"
+    );
+
+    // More bits wanted than the server offers: granted anyway (BIP310's degraded mode),
+    // and the connection stays open.
+    let mut greedy = Raw::connect(addr);
+    let granted = greedy.request(
+        "mining.configure",
+        json!([["version-rolling"], {"version-rolling.mask": "1fffe000", "version-rolling.min-bit-count": 20}]),
+        &mut notes,
+    );
+    assert_eq!(
+        granted["result"],
+        json!({"version-rolling": true, "version-rolling.mask": "1fffe000"})
+    );
+    start(&mut greedy, &mut notes);
+    assert!(found.try_recv().is_err());
+}
+
+#[test]
+fn a_rolling_miner_s_blocks_and_auxpows_carry_the_versions_it_hashed() {
+    let pow = PowAlgorithm::Sha256d;
+    let (coordinator, found) = Coordinator::detached(config(pow));
+    let parent_target = Target(U256::MAX >> 1usize);
+    coordinator.update_parent(template(1, parent_target), Instant::now());
+    let addr = serve(coordinator.clone(), easy_vardiff());
+    let miner = StratumMiner::start(StratumMinerConfig {
+        server: addr.to_string(),
+        user: "roller".into(),
+        password: "x".into(),
+        threads: 1,
+        pow,
+        job_log: None,
+        version_rolling_mask: Some(DEFAULT_SERVER_MASK),
+        // A new version after every nonce: most shares are rolled.
+        nonces_per_version: 1,
+        extranonce_subscribe: true,
+    })
+    .unwrap();
+
+    let fixed = |version: u32| version & !DEFAULT_SERVER_MASK == JOB_VERSION & !DEFAULT_SERVER_MASK;
+    let mut parent_versions = HashSet::new();
+    let mut aux_rolled = [false, false];
+    let mut round = 0u8;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while parent_versions.len() < 3 || aux_rolled != [true, true] {
+        assert!(
+            Instant::now() < deadline,
+            "parent versions {parent_versions:x?}, aux {aux_rolled:?}"
+        );
+        if aux_rolled != [true, true] {
+            // New aux blocks (each proven once) until both got a rolled proof; aux
+            // targets of 1/16 make a proof at the job's own version unlikely.
+            round += 1;
+            for index in 0..2 {
+                let mut block =
+                    aux_block(0x5645 + index as i32, round.wrapping_mul(2) + index as u8);
+                block.target = Target(U256::MAX >> 4usize);
+                coordinator.update_aux(index, Some(block), Instant::now());
+            }
+        }
+        let Ok(solution) = found.recv_timeout(Duration::from_secs(2)) else {
+            continue;
+        };
+        match solution {
+            FoundBlock::Parent { block_hex, .. } => {
+                let block: bitcoin::Block =
+                    encode::deserialize(&hex::decode(block_hex).unwrap()).unwrap();
+                let version = block.header.version.to_consensus() as u32;
+                assert!(fixed(version), "{version:08x}");
+                let header: [u8; 80] = encode::serialize(&block.header).try_into().unwrap();
+                assert!(parent_target.is_met_by(&pow.hash(&header)), "{version:08x}");
+                assert!(block.check_merkle_root());
+                parent_versions.insert(version);
+            }
+            FoundBlock::Aux {
+                index,
+                chain_id,
+                hash,
+                auxpow_hex,
+                ..
+            } => {
+                let auxpow: AuxPow =
+                    encode::deserialize(&hex::decode(auxpow_hex).unwrap()).unwrap();
+                auxpow.check(hash, chain_id, true).unwrap();
+                // The parent header in the AuxPoW is the one hashed: its proof of work
+                // meets the aux target only with the rolled version in it.
+                assert!(Target(U256::MAX >> 4usize).is_met_by(&auxpow.parent_pow_hash(pow)));
+                let version = auxpow.parent_header.version.to_consensus() as u32;
+                assert!(fixed(version), "{version:08x}");
+                if version != JOB_VERSION {
+                    aux_rolled[index] = true;
+                }
+            }
+        }
+    }
+    assert!(parent_versions.iter().any(|v| *v != JOB_VERSION));
+    // The miner counts the server's replies as they arrive.
+    let stats = miner.stats();
+    while stats.shares_accepted.load(Ordering::Relaxed) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no share reply reached the miner"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(stats.shares_rejected.load(Ordering::Relaxed), 0);
+    miner.stop();
+}
