@@ -411,8 +411,17 @@ fn venture_chain_as_sha256d_parent() {
     let dir = tempfile::tempdir().unwrap();
     // The parent is the dev chain (chain id 0x5645); the aux chain must differ.
     let parent = Node::start(&["--chain", "dev"]);
-    let aux = start_aux(&aux_spec(dir.path(), "mm-c", 0x5646, "sha256d"));
+    let aux_spec = aux_spec(dir.path(), "mm-c", 0x5646, "sha256d");
+    let aux = Node::start(&[
+        "--chain",
+        aux_spec.to_str().unwrap(),
+        "--metrics",
+        "127.0.0.1:0",
+    ]);
+    let metrics_port = litecoind::free_port();
     let args: Vec<String> = vec![
+        "--metrics".into(),
+        format!("127.0.0.1:{metrics_port}"),
         "--parent-url".into(),
         parent.rpc.to_string(),
         "--parent-cookie".into(),
@@ -463,6 +472,29 @@ fn venture_chain_as_sha256d_parent() {
             >= 4
     });
     assert_eq!(mm.status()["stats"]["aux"][0]["chain_id"], 0x5646);
+
+    // What Prometheus sees: the coordinator's shares, blocks and nodes, and on the aux
+    // node a chain made only of merge-mined blocks.
+    let scrape = ureq::get(&format!("http://127.0.0.1:{metrics_port}/metrics"))
+        .call()
+        .expect("the coordinator serves metrics")
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let sample = |name: &str| -> f64 {
+        scrape
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no `{name}` in:\n{scrape}"))
+            .parse()
+            .unwrap()
+    };
+    assert!(sample("venture_mm_shares_total{result=\"accepted\"}") >= 4.0);
+    assert!(sample("venture_mm_blocks_total{chain=\"parent\",result=\"accepted\"}") >= 4.0);
+    assert!(sample("venture_mm_blocks_total{chain=\"aux0\",result=\"accepted\"}") >= 4.0);
+    assert_eq!(sample("venture_mm_node_up{chain=\"parent\"}"), 1.0);
+    assert_eq!(sample("venture_mm_shares_total{result=\"invalid\"}"), 0.0);
+    assert_eq!(aux.metric("venture_merge_mined_ratio"), 1.0);
 }
 
 /// A Venture parent in its launch window: every block must pay the settlement its

@@ -32,7 +32,7 @@ pub fn available() -> bool {
 }
 
 /// A free loopback port (free when asked; litecoind cannot pick its own).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")

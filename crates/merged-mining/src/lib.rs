@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod coordinator;
+pub mod metrics;
 mod status_file;
 pub mod stratum;
 pub mod stratum_client;

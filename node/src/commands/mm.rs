@@ -8,9 +8,11 @@
 //! so that scripts can use port 0 and read what was bound.
 
 use anyhow::{Context, Result};
+use futures::FutureExt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 use tracing::info;
 
@@ -34,6 +36,10 @@ pub struct MmArgs {
     /// Rewrite this JSON file every second: the bound Stratum address and the counters.
     #[arg(long, value_name = "FILE")]
     pub status_file: Option<PathBuf>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (shares, blocks per chain, nodes
+    /// up, latencies, workers).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<SocketAddr>,
     #[command(flatten)]
     pub parent: Box<ParentArgs>,
     /// An aux chain: `url=HOST:PORT,cookie=FILE,address=ADDR` (or `user=`/`password=`
@@ -140,6 +146,7 @@ impl MmArgs {
         Ok(MmSettings {
             stratum_listen: self.stratum_listen,
             status_file: self.status_file.clone(),
+            metrics: self.metrics,
             aux_poll_ms: self.aux_poll_ms,
             version_rolling_mask: self.version_rolling_mask.clone(),
             parent: ParentSettings {
@@ -193,6 +200,7 @@ async fn serve(config: MmConfig) -> Result<ExitCode> {
         coordinator,
         stratum,
         status_file,
+        metrics,
     } = config;
     let coordinator = Coordinator::start(coordinator)?;
     let listen = stratum.listen;
@@ -204,6 +212,9 @@ async fn serve(config: MmConfig) -> Result<ExitCode> {
     println!("stratum listening on {bound}");
     if let Some(path) = &status_file {
         write_status_file(path, bound, &coordinator)?;
+    }
+    if let Some(addr) = metrics {
+        serve_metrics(addr, &coordinator).await?;
     }
     let server = tokio::spawn(server.run());
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
@@ -237,6 +248,26 @@ async fn serve(config: MmConfig) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Serves the coordinator's counters to Prometheus until the process stops.
+async fn serve_metrics(addr: SocketAddr, coordinator: &Coordinator) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen for metrics on {addr}"))?;
+    let bound = listener.local_addr()?;
+    let mut registry = venture_metrics::Registry::default();
+    venture_merged_mining::metrics::register(&mut registry, coordinator.stats().clone());
+    // Everything is read from the counters at each scrape: nothing to refresh first.
+    let refresh: venture_metrics::Refresh = Arc::new(|| futures::future::ready(()).boxed());
+    tokio::spawn(async move {
+        if let Err(e) = venture_metrics::serve(listener, Arc::new(registry), refresh).await {
+            tracing::warn!("{e}");
+        }
+    });
+    info!(%bound, "metrics at http://{bound}/metrics");
+    println!("metrics listening on {bound}");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +296,7 @@ mod tests {
             "--aux=url=127.0.0.1:10,user=u,password=p,address=vdev1q",
             "--aux=datadir=/d,address=vdev1r",
             "--aux-poll-ms=3",
+            "--metrics=127.0.0.1:9300",
             "--version-rolling-mask=0000e000",
             "--start-difficulty=2",
             "--min-difficulty=0.5",
@@ -278,6 +310,7 @@ mod tests {
         let expected = MmSettings {
             stratum_listen: Some("127.0.0.1:0".parse().unwrap()),
             status_file: Some("/s.json".into()),
+            metrics: Some("127.0.0.1:9300".parse().unwrap()),
             aux_poll_ms: Some(3),
             version_rolling_mask: Some("0000e000".into()),
             parent: ParentSettings {

@@ -11,6 +11,7 @@ impl MmSettings {
         MmSettings {
             stratum_listen: self.stratum_listen.or(lower.stratum_listen),
             status_file: self.status_file.or(lower.status_file),
+            metrics: self.metrics.or(lower.metrics),
             aux_poll_ms: self.aux_poll_ms.or(lower.aux_poll_ms),
             version_rolling_mask: self.version_rolling_mask.or(lower.version_rolling_mask),
             parent: self.parent.over(lower.parent),

@@ -21,6 +21,7 @@ pub use schema::{AuxNodeSettings, LimitsSettings, MmSettings, ParentSettings, Va
 
 use crate::coordinator::CoordinatorConfig;
 use crate::stratum::StratumConfig;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 /// Where miners connect when neither a flag nor the file says.
@@ -33,6 +34,8 @@ pub struct MmConfig {
     pub stratum: StratumConfig,
     /// Rewritten every second with the bound Stratum address and the counters.
     pub status_file: Option<PathBuf>,
+    /// Where Prometheus metrics are served (`/metrics`), if anywhere.
+    pub metrics: Option<SocketAddr>,
 }
 
 impl MmSettings {

@@ -57,6 +57,7 @@ impl MmSettings {
                 version_rolling_mask,
             },
             status_file: self.status_file,
+            metrics: self.metrics,
         })
     }
 }

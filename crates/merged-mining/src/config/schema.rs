@@ -11,6 +11,8 @@ use std::path::PathBuf;
 pub struct MmSettings {
     pub stratum_listen: Option<SocketAddr>,
     pub status_file: Option<PathBuf>,
+    /// Serve Prometheus metrics at `http://ADDR/metrics`.
+    pub metrics: Option<SocketAddr>,
     pub aux_poll_ms: Option<u64>,
     /// The header version bits miners may roll (BIP310), 8 hex digits; `"00000000"`
     /// refuses version rolling. Default: BIP320's `"1fffe000"`.

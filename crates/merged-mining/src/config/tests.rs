@@ -10,6 +10,7 @@ use venture_pow::PowAlgorithm;
 const FILE: &str = r#"
     stratum_listen = "127.0.0.1:0"
     status_file = "/tmp/status.json"
+    metrics = "127.0.0.1:9301"
     version_rolling_mask = "0000E000"
     [parent]
     url = "127.0.0.1:9"
@@ -103,6 +104,7 @@ fn the_file_alone_is_resolved_with_defaults_for_the_rest() {
         }
     );
     assert_eq!(config.status_file, Some("/tmp/status.json".into()));
+    assert_eq!(config.metrics, Some("127.0.0.1:9301".parse().unwrap()));
     assert_eq!(config.stratum.version_rolling_mask, 0x0000_e000);
 }
 

@@ -30,21 +30,26 @@ impl Latencies {
         }
     }
 
-    /// Count, mean and percentiles (ms) of the kept samples.
-    pub fn summary(&self) -> Value {
+    /// The kept samples, in order.
+    fn sorted(&self) -> Vec<f64> {
         let mut samples: Vec<f64> = self
             .samples
             .lock()
             .map(|s| s.iter().copied().collect())
             .unwrap_or_default();
         samples.sort_by(f64::total_cmp);
-        let percentile = |p: f64| -> Value {
-            if samples.is_empty() {
-                return Value::Null;
-            }
-            let rank = ((samples.len() - 1) as f64 * p).round() as usize;
-            json!(samples.get(rank).copied().unwrap_or_default())
-        };
+        samples
+    }
+
+    /// The `p` quantile (0 to 1) of the kept samples, in ms; `None` without samples.
+    pub fn percentile_ms(&self, p: f64) -> Option<f64> {
+        nearest_rank(&self.sorted(), p)
+    }
+
+    /// Count, mean and percentiles (ms) of the kept samples.
+    pub fn summary(&self) -> Value {
+        let samples = self.sorted();
+        let percentile = |p: f64| -> Value { json!(nearest_rank(&samples, p)) };
         let mean =
             (!samples.is_empty()).then(|| samples.iter().sum::<f64>() / samples.len() as f64);
         json!({
@@ -56,6 +61,12 @@ impl Latencies {
             "max_ms": percentile(1.0),
         })
     }
+}
+
+/// The sample at rank `p` of sorted `samples`, rounded to the nearest.
+fn nearest_rank(samples: &[f64], p: f64) -> Option<f64> {
+    let rank = ((samples.len().checked_sub(1)?) as f64 * p).round() as usize;
+    samples.get(rank).copied()
 }
 
 /// Per-chain counters (the parent, or one aux chain).
