@@ -419,9 +419,12 @@ fn venture_chain_as_sha256d_parent() {
         "127.0.0.1:0",
     ]);
     let metrics_port = litecoind::free_port();
+    let share_log = dir.path().join("shares.jsonl");
     let args: Vec<String> = vec![
         "--metrics".into(),
         format!("127.0.0.1:{metrics_port}"),
+        "--share-log".into(),
+        share_log.display().to_string(),
         "--parent-url".into(),
         parent.rpc.to_string(),
         "--parent-cookie".into(),
@@ -495,6 +498,24 @@ fn venture_chain_as_sha256d_parent() {
     assert_eq!(sample("venture_mm_node_up{chain=\"parent\"}"), 1.0);
     assert_eq!(sample("venture_mm_shares_total{result=\"invalid\"}"), 0.0);
     assert_eq!(aux.metric("venture_merge_mined_ratio"), 1.0);
+
+    // The share log a pool pays from: one line per accepted share, naming the worker,
+    // the difficulty credited and every chain the share was a block for.
+    let shares: Vec<Value> = std::fs::read_to_string(&share_log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(shares.len() as f64 >= sample("venture_mm_shares_total{result=\"accepted\"}"));
+    assert!(shares.iter().all(|s| s["worker"] == "e2e-worker"
+        && s["difficulty"].as_f64().is_some_and(|d| d > 0.0)
+        && s["pow_hash"].as_str().is_some_and(|h| h.len() == 64)));
+    let parent_blocks = shares.iter().filter(|s| s["parent_block"] == true).count();
+    let aux_blocks = shares
+        .iter()
+        .filter(|s| s["aux_chain_ids"] == json!([0x5646]))
+        .count();
+    assert!(parent_blocks >= 4 && aux_blocks >= 4, "{shares:?}");
 }
 
 /// A Venture parent in its launch window: every block must pay the settlement its

@@ -36,6 +36,10 @@ pub struct MmArgs {
     /// Rewrite this JSON file every second: the bound Stratum address and the counters.
     #[arg(long, value_name = "FILE")]
     pub status_file: Option<PathBuf>,
+    /// Append one JSON line per accepted share to FILE (worker, difficulty, job, what it
+    /// solved): what a pool pays from.
+    #[arg(long, value_name = "FILE")]
+    pub share_log: Option<PathBuf>,
     /// Serve Prometheus metrics at http://ADDR/metrics (shares, blocks per chain, nodes
     /// up, latencies, workers).
     #[arg(long, value_name = "ADDR")]
@@ -147,6 +151,7 @@ impl MmArgs {
             stratum_listen: self.stratum_listen,
             status_file: self.status_file.clone(),
             metrics: self.metrics,
+            share_log: self.share_log.clone(),
             aux_poll_ms: self.aux_poll_ms,
             version_rolling_mask: self.version_rolling_mask.clone(),
             parent: ParentSettings {
@@ -297,6 +302,7 @@ mod tests {
             "--aux=datadir=/d,address=vdev1r",
             "--aux-poll-ms=3",
             "--metrics=127.0.0.1:9300",
+            "--share-log=/shares.jsonl",
             "--version-rolling-mask=0000e000",
             "--start-difficulty=2",
             "--min-difficulty=0.5",
@@ -311,6 +317,7 @@ mod tests {
             stratum_listen: Some("127.0.0.1:0".parse().unwrap()),
             status_file: Some("/s.json".into()),
             metrics: Some("127.0.0.1:9300".parse().unwrap()),
+            share_log: Some("/shares.jsonl".into()),
             aux_poll_ms: Some(3),
             version_rolling_mask: Some("0000e000".into()),
             parent: ParentSettings {

@@ -12,6 +12,7 @@ impl MmSettings {
             stratum_listen: self.stratum_listen.or(lower.stratum_listen),
             status_file: self.status_file.or(lower.status_file),
             metrics: self.metrics.or(lower.metrics),
+            share_log: self.share_log.or(lower.share_log),
             aux_poll_ms: self.aux_poll_ms.or(lower.aux_poll_ms),
             version_rolling_mask: self.version_rolling_mask.or(lower.version_rolling_mask),
             parent: self.parent.over(lower.parent),

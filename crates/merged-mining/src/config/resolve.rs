@@ -55,6 +55,7 @@ impl MmSettings {
                 vardiff,
                 limits,
                 version_rolling_mask,
+                share_log: self.share_log,
             },
             status_file: self.status_file,
             metrics: self.metrics,

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 pub struct MmSettings {
     pub stratum_listen: Option<SocketAddr>,
     pub status_file: Option<PathBuf>,
+    /// Append one JSON line per accepted share to this file (what a pool pays from).
+    pub share_log: Option<PathBuf>,
     /// Serve Prometheus metrics at `http://ADDR/metrics`.
     pub metrics: Option<SocketAddr>,
     pub aux_poll_ms: Option<u64>,

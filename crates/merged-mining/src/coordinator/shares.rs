@@ -39,7 +39,8 @@ pub enum ShareRejection {
 pub struct ShareAccepted {
     pub pow_hash: PowHash,
     pub parent_block: bool,
-    pub aux_blocks: usize,
+    /// The aux chains it was a block for, by chain id.
+    pub aux_chain_ids: Vec<i32>,
 }
 
 impl Coordinator {
@@ -126,7 +127,7 @@ impl Coordinator {
         let mut accepted = ShareAccepted {
             pow_hash,
             parent_block: false,
-            aux_blocks: 0,
+            aux_chain_ids: Vec::new(),
         };
         for work in job.aux.iter().filter(|w| w.target.is_met_by(&pow_hash)) {
             // Rolled bits 16 and up change the parent's chain id; Namecoin's strict
@@ -144,7 +145,7 @@ impl Coordinator {
             }
             match job.auxpow(work, header, &coinbase) {
                 Ok(auxpow) => {
-                    accepted.aux_blocks += 1;
+                    accepted.aux_chain_ids.push(work.chain_id);
                     self.send_found(FoundBlock::Aux {
                         index: work.index,
                         chain_id: work.chain_id,

@@ -23,6 +23,7 @@ pub mod limits;
 mod lines;
 pub mod protocol;
 mod session;
+pub mod share_log;
 pub mod vardiff;
 pub mod version_rolling;
 
@@ -36,7 +37,9 @@ use limits::{ConnectionSlots, Slot};
 use lines::Received;
 use protocol::StratumError;
 use serde_json::Value;
+use share_log::ShareLog;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -52,6 +55,8 @@ pub struct StratumConfig {
     /// The header version bits miners may roll (BIP310); 0 refuses version rolling.
     /// [`version_rolling::DEFAULT_SERVER_MASK`] unless configured.
     pub version_rolling_mask: u32,
+    /// Where each accepted share is logged for payouts, if anywhere.
+    pub share_log: Option<PathBuf>,
 }
 
 /// A bound Stratum server.
@@ -61,6 +66,7 @@ pub struct StratumServer {
     vardiff: VardiffConfig,
     limits: StratumLimits,
     version_rolling_mask: u32,
+    share_log: Option<Arc<ShareLog>>,
     slots: Arc<ConnectionSlots>,
     /// Whether the refusals since the cap was last reached were logged already.
     full_reported: AtomicBool,
@@ -73,6 +79,10 @@ impl StratumServer {
         config: StratumConfig,
         coordinator: Arc<Coordinator>,
     ) -> std::io::Result<StratumServer> {
+        let share_log = match &config.share_log {
+            Some(path) => Some(Arc::new(ShareLog::open(path)?)),
+            None => None,
+        };
         let listener = TcpListener::bind(config.listen).await?;
         // Different runs hand out different extranonce1 values, so a restarted
         // coordinator does not repeat coinbases of shares in flight.
@@ -85,6 +95,7 @@ impl StratumServer {
             coordinator,
             vardiff: config.vardiff,
             version_rolling_mask: config.version_rolling_mask,
+            share_log,
             slots: ConnectionSlots::new(config.limits.max_connections),
             limits: config.limits,
             full_reported: AtomicBool::new(false),
@@ -170,7 +181,8 @@ impl StratumServer {
             self.limits.max_workers,
             Instant::now(),
         )
-        .with_version_rolling_mask(self.version_rolling_mask);
+        .with_version_rolling_mask(self.version_rolling_mask)
+        .with_share_log(self.share_log.clone());
         let mut jobs = self.coordinator.jobs();
         jobs.borrow_and_update();
         let mut buffer = LineBuffer::default();

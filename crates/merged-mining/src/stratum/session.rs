@@ -8,13 +8,14 @@ use crate::stratum::difficulty::{difficulty_for_target, target_for_difficulty};
 use crate::stratum::encoding::{prevhash_to_stratum, u32_from_hex, u32_to_hex};
 use crate::stratum::limits::MAX_WORKER_NAME;
 use crate::stratum::protocol::{self, Message, StratumError};
+use crate::stratum::share_log::{now_ms, ShareLog, ShareRecord};
 use crate::stratum::vardiff::{Vardiff, VardiffConfig};
 use crate::stratum::version_rolling::{self, Negotiation, DEFAULT_SERVER_MASK};
 use serde_json::{json, Map, Value};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
-use tracing::{debug, info};
+use tracing::{debug, info, warn};
 use venture_pow::{Target, U256};
 
 /// A connection's state.
@@ -37,6 +38,7 @@ pub struct Session {
     /// The mask negotiated with `mining.configure`; `None` until then (and a
     /// `version_bits` in a submit is refused).
     version_mask: Option<u32>,
+    share_log: Option<Arc<ShareLog>>,
 }
 
 impl Session {
@@ -61,7 +63,14 @@ impl Session {
             last_job: None,
             server_version_mask: DEFAULT_SERVER_MASK,
             version_mask: None,
+            share_log: None,
         }
+    }
+
+    /// Logs each accepted share to `log` (see [`ShareLog`]).
+    pub fn with_share_log(mut self, log: Option<Arc<ShareLog>>) -> Session {
+        self.share_log = log;
+        self
     }
 
     /// Offers `mask` to miners that ask to roll version bits instead of BIP320's
@@ -328,7 +337,24 @@ impl Session {
                     difficulty
                 };
                 self.coordinator.stats().credit_worker(worker, credited);
-                debug!(peer = %self.peer, worker, job = job_id, parent = accepted.parent_block, aux = accepted.aux_blocks, "share accepted");
+                debug!(peer = %self.peer, worker, job = job_id, parent = accepted.parent_block, aux = ?accepted.aux_chain_ids, "share accepted");
+                if let Some(log) = &self.share_log {
+                    let record = ShareRecord {
+                        time_ms: now_ms(),
+                        worker,
+                        peer: self.peer,
+                        difficulty: credited,
+                        job: job_id,
+                        pow_hash: accepted.pow_hash.to_display_hex(),
+                        parent_block: accepted.parent_block,
+                        aux_chain_ids: &accepted.aux_chain_ids,
+                    };
+                    if let Err(e) = log.append(&record) {
+                        // The share stands (its blocks went out); the operator must
+                        // know the log is short.
+                        warn!("share not logged: {e}");
+                    }
+                }
                 Ok(())
             }
             Err(rejection) => {

@@ -100,6 +100,7 @@ pub fn serve_limited(
                     vardiff,
                     limits,
                     version_rolling_mask: DEFAULT_SERVER_MASK,
+                    share_log: None,
                 },
                 coordinator,
             )
