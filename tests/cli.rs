@@ -180,3 +180,19 @@ fn block_notify_runs_the_command_for_each_new_tip() {
     assert_eq!(recorded().lines().collect::<Vec<_>>(), mined);
     node.stop();
 }
+
+/// `run`'s flags go after `run` or with no command at all; before another command they
+/// are refused by name, not silently dropped in favour of that command's defaults.
+#[test]
+fn run_flags_before_another_command_are_refused_not_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let datadir = dir.path().to_str().unwrap();
+    let out = run(&["--datadir", datadir, "wallet", "balance"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--datadir"), "{stderr}");
+    assert!(stderr.contains("wallet"), "{stderr}");
+    // Where they belong they still work: the same flag after the command.
+    let out = run(&["build-spec", "--chain", "dev"]);
+    assert!(out.status.success());
+}

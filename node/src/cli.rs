@@ -1,6 +1,8 @@
 //! The command line.
 
-use clap::{Args, Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
@@ -24,6 +26,38 @@ pub struct Cli {
 
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+impl Cli {
+    /// Parses the command line, refusing `run`'s flags before another command.
+    ///
+    /// The top-level flags are `run`'s, so that `ventured --chain X` runs a node. Given
+    /// before another command they would configure a node that is never started while
+    /// that command used its defaults (`ventured --datadir D wallet balance` read the
+    /// default data directory), so they are refused by name. `--dev` and `--log` are
+    /// global and stay allowed anywhere.
+    pub fn parse_checked() -> Cli {
+        let matches = Cli::command().get_matches();
+        if let Some(command) = matches.subcommand_name() {
+            let run = RunArgs::augment_args(clap::Command::new("run"));
+            let misplaced = run.get_arguments().find(|arg| {
+                matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+            });
+            if let Some(arg) = misplaced {
+                let flag = arg.get_long().unwrap_or(arg.get_id().as_str());
+                Cli::command()
+                    .error(
+                        ErrorKind::ArgumentConflict,
+                        format!(
+                            "--{flag} is a flag of `run`; it does nothing before `{command}`: \
+                             put the command's own flags after it (ventured {command} --{flag} …)"
+                        ),
+                    )
+                    .exit();
+            }
+        }
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,10 +17,8 @@ mod metrics;
 mod network_adapter;
 mod service;
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_checked();
     logging::init(cli.log.as_deref());
     match commands::dispatch(cli) {
         Ok(code) => code,
