@@ -80,10 +80,15 @@ fn rpc_speaks_bitcoin_core_conventions_and_survives_malformed_requests() {
         "alice",
         "--rpc-password",
         "pw",
+        // Bitcoin Core's rpcauth: the password "hunter2", hashed with this salt.
+        "--rpc-auth",
+        "pool:c0ffee00c0ffee00c0ffee00c0ffee00$2634140800e147e56ead6b69065b8bcddc13d0b3efbe3e4a05f647ce1c6c990f",
     ]);
     let body = r#"{"method":"getblockcount","params":[],"id":7}"#;
     let (status, _) = node.raw_post("alice", "wrong", body);
     assert_eq!(status, 401);
+    assert_eq!(node.raw_post("pool", "hunter2", body).0, 200);
+    assert_eq!(node.raw_post("pool", "pw", body).0, 401);
     let (status, _) = node.raw_post("", "", body);
     assert_eq!(status, 401);
     let (status, reply) = node.raw_post("alice", "pw", body);
@@ -275,5 +280,19 @@ fn generatetoaddress_is_refused_where_the_spec_does_not_allow_it() {
         .unwrap_err();
     assert_eq!(err.code, -32601);
     assert!(err.message.contains("allow_generate"), "{}", err.message);
+    node.stop();
+}
+
+/// The RPC password can come from the environment (`VENTURE_RPC_PASSWORD`), out of
+/// sight of other local users' process listings.
+#[test]
+fn the_rpc_password_can_come_from_the_environment() {
+    let mut node = Node::start_with_env(
+        &["--chain", "dev", "--rpc-user", "bob"],
+        &[("VENTURE_RPC_PASSWORD", "from-env")],
+    );
+    let body = r#"{"method":"getblockcount","params":[],"id":1}"#;
+    assert_eq!(node.raw_post("bob", "from-env", body).0, 200);
+    assert_eq!(node.raw_post("bob", "", body).0, 401);
     node.stop();
 }

@@ -256,11 +256,16 @@ pub struct RunArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub rpc_bind: IpAddr,
     /// JSON-RPC user (with --rpc-password); cookie auth stays available.
-    #[arg(long, requires = "rpc_password")]
+    #[arg(long)]
     pub rpc_user: Option<String>,
-    /// JSON-RPC password.
-    #[arg(long, requires = "rpc_user")]
+    /// JSON-RPC password; better given in the environment than on the command line,
+    /// where other local users can read it.
+    #[arg(long, env = "VENTURE_RPC_PASSWORD", hide_env_values = true)]
     pub rpc_password: Option<String>,
+    /// A JSON-RPC user whose password is stored hashed, `USER:SALT$HASH` as printed by
+    /// Bitcoin Core's `share/rpcauth/rpcauth.py` (repeatable).
+    #[arg(long = "rpc-auth", value_name = "USER:SALT$HASH")]
+    pub rpc_auth: Vec<String>,
     /// Run the built-in CPU miner.
     #[arg(long)]
     pub mine: bool,

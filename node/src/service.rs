@@ -95,6 +95,21 @@ async fn serve(
     dir: &Path,
     mining: Option<(MinerConfig, String)>,
 ) -> Result<()> {
+    // Bad entries are refused before anything is bound or written.
+    let mut credentials = Credentials::new();
+    for entry in &args.rpc_auth {
+        credentials.accept_rpcauth(entry)?;
+    }
+    match (&args.rpc_user, &args.rpc_password) {
+        (Some(user), Some(password)) => credentials.accept(user, password),
+        (Some(_), None) => {
+            bail!("--rpc-user needs a password: --rpc-password or VENTURE_RPC_PASSWORD")
+        }
+        (None, Some(_)) => {
+            bail!("an RPC password (--rpc-password or VENTURE_RPC_PASSWORD) needs --rpc-user")
+        }
+        (None, None) => {}
+    }
     let port = args.rpc_port.unwrap_or(params.spec.network.rpc_port);
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.rpc_bind, port))
         .await
@@ -104,11 +119,7 @@ async fn serve(
     let cookie_path = datadir::cookie(dir);
     let cookie_password =
         venture_rpc::write_cookie(&cookie_path).context("cannot write the RPC cookie")?;
-    let mut credentials = Credentials::new();
     credentials.accept(COOKIE_USER, &cookie_password);
-    if let (Some(user), Some(password)) = (&args.rpc_user, &args.rpc_password) {
-        credentials.accept(user, password);
-    }
 
     let mempool = Mempool::shared(MempoolConfig::default());
     // Created before the network so that libp2p's metrics join the node's.

@@ -50,6 +50,19 @@ impl Node {
 
     /// Starts a node on an existing data directory.
     pub fn start_in(datadir: &Path, extra: &[&str]) -> Node {
+        Node::start_in_with_env(datadir, extra, &[])
+    }
+
+    /// [`Node::start`] with `env` added to the process's environment.
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Node {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let datadir = tmp.path().to_path_buf();
+        let mut node = Node::start_in_with_env(&datadir, extra, env);
+        node._tmp = Some(tmp);
+        node
+    }
+
+    fn start_in_with_env(datadir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Node {
         let mut args: Vec<String> = vec![
             "run".into(),
             "--datadir".into(),
@@ -71,6 +84,7 @@ impl Node {
         let child = Command::new(ventured())
             .args(&args)
             .env("RUST_LOG", "info,libp2p_gossipsub=error")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

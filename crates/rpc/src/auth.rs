@@ -1,7 +1,11 @@
 //! Bitcoin Core's RPC authentication: a random cookie in the data directory (user
-//! `__cookie__`), and/or a configured user and password, sent as HTTP basic auth.
+//! `__cookie__`), a configured user and password, and Core's `rpcauth` entries (a user,
+//! a salt and the password's HMAC-SHA256 under that salt, so the configuration never
+//! holds the password), all sent as HTTP basic auth.
 
 use base64::Engine;
+use bitcoin::hashes::hmac::{Hmac, HmacEngine};
+use bitcoin::hashes::{sha256, Hash, HashEngine};
 use rand::RngCore;
 use std::io::Write;
 use std::path::Path;
@@ -10,15 +14,38 @@ use subtle::ConstantTimeEq;
 /// The user name of cookie authentication.
 pub const COOKIE_USER: &str = "__cookie__";
 
-/// The accepted `user:password` pairs.
+/// The accepted `user:password` pairs and `rpcauth` entries.
 #[derive(Clone, Default)]
 pub struct Credentials {
     accepted: Vec<String>,
+    hashed: Vec<RpcAuth>,
+}
+
+/// One `rpcauth` entry: `USER:SALT$HASH` as Bitcoin Core's `share/rpcauth/rpcauth.py`
+/// prints it, HASH being hex HMAC-SHA256 of the password keyed with SALT's text.
+#[derive(Clone)]
+struct RpcAuth {
+    user: String,
+    salt: String,
+    hash: [u8; 32],
+}
+
+/// An `rpcauth` entry that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("rpcauth {entry:?}: {reason} (expected USER:SALT$HASH, HASH 64 hex digits, as Bitcoin Core's rpcauth.py prints)")]
+pub struct RpcAuthError {
+    entry: String,
+    reason: &'static str,
 }
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Credentials({} accepted)", self.accepted.len())
+        write!(
+            f,
+            "Credentials({} accepted, {} rpcauth)",
+            self.accepted.len(),
+            self.hashed.len()
+        )
     }
 }
 
@@ -31,6 +58,32 @@ impl Credentials {
         self.accepted.push(format!("{user}:{password}"));
     }
 
+    /// Accepts the user of an `rpcauth` entry, `USER:SALT$HASH`.
+    pub fn accept_rpcauth(&mut self, entry: &str) -> Result<(), RpcAuthError> {
+        let error = |reason| RpcAuthError {
+            entry: entry.to_string(),
+            reason,
+        };
+        let (user, rest) = entry
+            .split_once(':')
+            .ok_or_else(|| error("no ':' after the user"))?;
+        let (salt, hash) = rest
+            .split_once('$')
+            .ok_or_else(|| error("no '$' after the salt"))?;
+        if user.is_empty() || salt.is_empty() {
+            return Err(error("empty user or salt"));
+        }
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(hash, &mut bytes)
+            .map_err(|_| error("the hash is not 64 hex digits"))?;
+        self.hashed.push(RpcAuth {
+            user: user.to_string(),
+            salt: salt.to_string(),
+            hash: bytes,
+        });
+        Ok(())
+    }
+
     /// Checks an `Authorization` header value (`Basic base64(user:password)`).
     pub fn check(&self, header: Option<&str>) -> bool {
         let Some(encoded) = header.and_then(|h| h.strip_prefix("Basic ")) else {
@@ -40,9 +93,27 @@ impl Credentials {
             return false;
         };
         // Compared in constant time, so timing does not reveal a matching prefix.
-        self.accepted
+        let plain = self
+            .accepted
             .iter()
-            .any(|pair| bool::from(pair.as_bytes().ct_eq(&decoded)))
+            .any(|pair| bool::from(pair.as_bytes().ct_eq(&decoded)));
+        plain || self.check_rpcauth(&decoded)
+    }
+
+    fn check_rpcauth(&self, decoded: &[u8]) -> bool {
+        let Some(colon) = decoded.iter().position(|b| *b == b':') else {
+            return false;
+        };
+        let (user, password) = (&decoded[..colon], &decoded[colon + 1..]);
+        self.hashed
+            .iter()
+            .filter(|entry| entry.user.as_bytes() == user)
+            .any(|entry| {
+                let mut engine = HmacEngine::<sha256::Hash>::new(entry.salt.as_bytes());
+                engine.input(password);
+                let mac = Hmac::<sha256::Hash>::from_engine(engine);
+                bool::from(mac.to_byte_array().ct_eq(&entry.hash))
+            })
     }
 }
 
@@ -110,6 +181,31 @@ mod tests {
         assert!(!creds.check(Some(&bad)));
         assert!(!creds.check(Some("Bearer x")));
         assert!(!creds.check(None));
+    }
+
+    fn basic(pair: &str) -> String {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        )
+    }
+
+    /// An entry made by Bitcoin Core's rpcauth.py method (HMAC-SHA256 keyed with the
+    /// salt's text): the password it hashes opens, nothing else does.
+    #[test]
+    fn an_rpcauth_entry_accepts_the_password_it_was_made_from() {
+        let mut creds = Credentials::new();
+        creds
+            .accept_rpcauth("pool:c0ffee00c0ffee00c0ffee00c0ffee00$2634140800e147e56ead6b69065b8bcddc13d0b3efbe3e4a05f647ce1c6c990f")
+            .unwrap();
+        assert!(creds.check(Some(&basic("pool:hunter2"))));
+        assert!(!creds.check(Some(&basic("pool:hunter3"))));
+        assert!(!creds.check(Some(&basic("other:hunter2"))));
+        assert!(!creds.check(Some(&basic("pool"))));
+        for bad in ["pool", "pool:salt", "pool:salt$abc", ":salt$00", "pool:$00"] {
+            let error = creds.accept_rpcauth(bad).unwrap_err().to_string();
+            assert!(error.contains(bad), "{error}");
+        }
     }
 
     #[cfg(unix)]

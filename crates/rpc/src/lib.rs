@@ -16,7 +16,7 @@ mod methods;
 mod params;
 mod server;
 
-pub use auth::{read_cookie, remove_cookie, write_cookie, Credentials, COOKIE_USER};
+pub use auth::{read_cookie, remove_cookie, write_cookie, Credentials, RpcAuthError, COOKIE_USER};
 pub use context::{RpcContext, SharedChain};
 pub use error::{codes, RpcError};
 pub use method::{
