@@ -196,3 +196,49 @@ fn run_flags_before_another_command_are_refused_not_ignored() {
     let out = run(&["build-spec", "--chain", "dev"]);
     assert!(out.status.success());
 }
+
+/// `--log-format json` writes one JSON object per log line, for log shippers; `-q`
+/// leaves the informational lines out.
+#[test]
+fn log_lines_can_be_json_and_quieted() {
+    let dir = tempfile::tempdir().unwrap();
+    let datadir = dir.path().join("a");
+    // Without RUST_LOG, which would win over the flags.
+    let run = |args: &[&str]| {
+        std::process::Command::new(common::ventured())
+            .args(args)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "--log-format",
+        "json",
+        "init",
+        "--chain",
+        "dev",
+        "--datadir",
+        datadir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l["level"] == "INFO"
+            && l["fields"]["message"] == "initialised chain with its genesis block"),
+        "{stderr}"
+    );
+    let quiet = run(&[
+        "-q",
+        "init",
+        "--chain",
+        "dev",
+        "--datadir",
+        dir.path().join("b").to_str().unwrap(),
+    ]);
+    assert!(quiet.status.success());
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("INFO"));
+}

@@ -24,8 +24,27 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub log: Option<String>,
 
+    /// More log detail: -v for debug, -vv for trace (when no --log or RUST_LOG is set).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Less log output: -q for warnings and errors only, -qq for errors only.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub quiet: u8,
+
+    /// Log lines as text for people or as JSON objects, one per line, for log shippers.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Cli {
@@ -341,4 +360,17 @@ pub struct ImportArgs {
     /// No progress bar (for logs and scripts).
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap's own checks of the whole tree (clashing short flags between the global
+    /// flags and a command's, bad defaults), which it otherwise makes only when that
+    /// command is parsed.
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

@@ -19,7 +19,11 @@ mod service;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse_checked();
-    logging::init(cli.log.as_deref());
+    logging::init(
+        cli.log.as_deref(),
+        i16::from(cli.verbose) - i16::from(cli.quiet),
+        cli.log_format,
+    );
     match commands::dispatch(cli) {
         Ok(code) => code,
         Err(error) => {
