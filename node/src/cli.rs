@@ -133,7 +133,7 @@ pub struct NewChainArgs {
     #[arg(long)]
     pub ticker: String,
     /// The parent chain whose miners merge-mine it: bitcoin (SHA-256d) or litecoin (scrypt).
-    #[arg(long, default_value = "bitcoin")]
+    #[arg(long, default_value = "bitcoin", value_parser = ["bitcoin", "litecoin"])]
     pub parent: String,
     /// Output file (default: <id>.toml).
     #[arg(long)]
@@ -211,7 +211,11 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 600)]
     pub target_spacing: u32,
     /// constant, step, on-off (profit-switching merge-miners), on-off-duty, oscillating.
-    #[arg(long, default_value = "on-off")]
+    #[arg(
+        long,
+        default_value = "on-off",
+        value_parser = ["constant", "step", "on-off", "on-off-duty", "oscillating"]
+    )]
     pub scenario: String,
     /// Hash-rate factor of the step or of the on-off miners.
     #[arg(long, default_value_t = 20.0)]
@@ -246,7 +250,7 @@ pub struct AuxpowVerifyArgs {
     #[arg(long, default_value_t = 1)]
     pub chain_id: i32,
     /// Parent proof of work, for --hex.
-    #[arg(long, default_value = "sha256d")]
+    #[arg(long, default_value = "sha256d", value_parser = ["sha256d", "scrypt"])]
     pub parent_pow: String,
 }
 

@@ -29,8 +29,8 @@ pub struct MinerArgs {
     /// Hashing threads (0: only follow jobs, e.g. to time their delivery).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
-    /// sha256d or scrypt.
-    #[arg(long, default_value = "sha256d")]
+    /// The parent's proof of work.
+    #[arg(long, default_value = "sha256d", value_parser = ["sha256d", "scrypt"])]
     pub pow: String,
     /// Append one line per job received: Unix ms, job id, previous block, clean flag.
     #[arg(long, value_name = "FILE")]

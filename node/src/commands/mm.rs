@@ -83,7 +83,7 @@ pub struct ParentArgs {
     #[arg(long, value_name = "PASSWORD")]
     pub parent_password: Option<String>,
     /// The parent's proof of work: sha256d (Bitcoin family) or scrypt (Litecoin).
-    #[arg(long, value_name = "ALGORITHM")]
+    #[arg(long, value_name = "ALGORITHM", value_parser = ["sha256d", "scrypt"])]
     pub parent_pow: Option<String>,
     /// getblocktemplate rules (default: mweb,segwit for scrypt, segwit for sha256d).
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
