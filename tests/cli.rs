@@ -242,3 +242,41 @@ fn log_lines_can_be_json_and_quieted() {
     assert!(quiet.status.success());
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("INFO"));
 }
+
+/// Shell completions and the manual page come from the same command tree as the
+/// parser, so they cannot drift from it.
+#[test]
+fn completions_and_the_manual_page_cover_every_command() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for command in ["wallet", "mm", "miner", "build-spec", "completions"] {
+            assert!(
+                script.contains(command),
+                "{shell} completion lacks {command}"
+            );
+        }
+        if shell == "bash" {
+            // The script must at least parse as bash.
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("ventured.bash");
+            std::fs::write(&path, &script).unwrap();
+            let check = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&path)
+                .status()
+                .unwrap();
+            assert!(check.success());
+        }
+    }
+    let out = run(&["manpage"]);
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH ventured 1"), "{page}");
+    assert!(
+        page.contains("build\\-spec") || page.contains("build-spec"),
+        "{page}"
+    );
+    assert!(run(&["completions", "tcsh"]).status.code() == Some(2));
+}

@@ -112,6 +112,14 @@ pub enum Command {
     Mm(crate::commands::mm::MmArgs),
     /// A CPU Stratum v1 miner (SHA-256d or scrypt).
     Miner(crate::commands::miner::MinerArgs),
+    /// Print a shell completion script, e.g. `ventured completions bash >
+    /// /etc/bash_completion.d/ventured`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `ventured manpage > ventured.1`.
+    Manpage,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ pub use wallet::{RpcTarget, WalletCommand};
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Runs the command the user asked for.
@@ -33,5 +34,19 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Launch(command)) => launch::run(command),
         Some(Command::Mm(args)) => mm::run_mm(args),
         Some(Command::Miner(args)) => miner::run_miner(args),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Generated into memory: clap_complete panics when its writer fails (a
+            // closed pipe), a plain write reports it.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "ventured", &mut script);
+            std::io::stdout().write_all(&script)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Manpage) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
