@@ -281,55 +281,68 @@ pub struct RunArgs {
     #[arg(long)]
     pub tmp: bool,
     /// JSON-RPC port (default: the spec's; 0 picks a free one).
-    #[arg(long)]
+    #[arg(help_heading = "RPC", long)]
     pub rpc_port: Option<u16>,
     /// Address the JSON-RPC server binds to. Anything but loopback exposes the node.
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(help_heading = "RPC", long, default_value = "127.0.0.1")]
     pub rpc_bind: IpAddr,
     /// JSON-RPC user (with --rpc-password); cookie auth stays available.
-    #[arg(long)]
+    #[arg(help_heading = "RPC", long)]
     pub rpc_user: Option<String>,
     /// JSON-RPC password; better given in the environment than on the command line,
     /// where other local users can read it.
-    #[arg(long, env = "VENTURE_RPC_PASSWORD", hide_env_values = true)]
+    #[arg(
+        help_heading = "RPC",
+        long,
+        env = "VENTURE_RPC_PASSWORD",
+        hide_env_values = true
+    )]
     pub rpc_password: Option<String>,
     /// A JSON-RPC user whose password is stored hashed, `USER:SALT$HASH` as printed by
     /// Bitcoin Core's `share/rpcauth/rpcauth.py` (repeatable).
-    #[arg(long = "rpc-auth", value_name = "USER:SALT$HASH")]
+    #[arg(help_heading = "RPC", long = "rpc-auth", value_name = "USER:SALT$HASH")]
     pub rpc_auth: Vec<String>,
     /// Run the built-in CPU miner.
-    #[arg(long)]
+    #[arg(help_heading = "Mining", long)]
     pub mine: bool,
     /// Address the miner pays (default on development chains: the dev account).
-    #[arg(long)]
+    #[arg(help_heading = "Mining", long)]
     pub mine_address: Option<String>,
     /// Miner threads.
-    #[arg(long, default_value_t = 1)]
+    #[arg(help_heading = "Mining", long, default_value_t = 1)]
     pub mine_threads: usize,
     /// Where the peer-to-peer layer listens (repeatable), e.g. `/ip4/127.0.0.1/tcp/0`
     /// (default: all interfaces on the spec's p2p port).
-    #[arg(long = "p2p-listen", value_name = "MULTIADDR")]
+    #[arg(
+        help_heading = "Peer-to-peer",
+        long = "p2p-listen",
+        value_name = "MULTIADDR"
+    )]
     pub p2p_listen: Vec<String>,
     /// A peer to connect to and stay connected with (repeatable), besides the spec's
     /// bootnodes.
-    #[arg(long = "bootnode", value_name = "MULTIADDR")]
+    #[arg(
+        help_heading = "Peer-to-peer",
+        long = "bootnode",
+        value_name = "MULTIADDR"
+    )]
     pub bootnodes: Vec<String>,
     /// Turn local-network discovery (mDNS) off; it is on by default on development chains.
-    #[arg(long, conflicts_with = "mdns")]
+    #[arg(help_heading = "Peer-to-peer", long, conflicts_with = "mdns")]
     pub no_mdns: bool,
     /// Turn local-network discovery (mDNS) on, whatever the chain.
-    #[arg(long)]
+    #[arg(help_heading = "Peer-to-peer", long)]
     pub mdns: bool,
     /// Keep an index of all confirmed transactions (for getrawtransaction).
-    #[arg(long)]
+    #[arg(help_heading = "Operations", long)]
     pub txindex: bool,
     /// Serve Prometheus metrics at http://ADDR/metrics (off unless given; port 0 picks
     /// a free one). Anything but loopback exposes them.
-    #[arg(long, value_name = "ADDR")]
+    #[arg(help_heading = "Operations", long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
     /// Run this shell command each time the best block changes, `%s` replaced by its
     /// hash (as Bitcoin Core's -blocknotify), e.g. to make pool software fetch new work.
-    #[arg(long, value_name = "CMD")]
+    #[arg(help_heading = "Mining", long, value_name = "CMD")]
     pub block_notify: Option<String>,
 }
 
