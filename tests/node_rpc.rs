@@ -296,3 +296,29 @@ fn the_rpc_password_can_come_from_the_environment() {
     assert_eq!(node.raw_post("bob", "", body).0, 401);
     node.stop();
 }
+
+/// `run --config FILE` takes any of run's flags from TOML; the command line wins (the
+/// file's listen address cannot be bound here, the command line's loopback one is
+/// used), and a setting that is not a flag is refused by name.
+#[test]
+fn run_reads_its_flags_from_a_config_file_and_the_command_line_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("node.toml");
+    std::fs::write(
+        &config,
+        "p2p-listen = [\"/ip4/203.0.113.1/tcp/1\"]\nrpc_user = \"carol\"\nrpc-password = \"from-file\"\nmetrics = \"127.0.0.1:0\"\ntxindex = true\n",
+    )
+    .unwrap();
+    let mut node = Node::start(&["--chain", "dev", "--config", config.to_str().unwrap()]);
+    let body = r#"{"method":"getblockcount","params":[],"id":1}"#;
+    assert_eq!(node.raw_post("carol", "from-file", body).0, 200);
+    assert!(node.metric("venture_chain_height") == 0.0);
+    node.stop();
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "rpc-prot = 8332\n").unwrap();
+    let out = common::run(&["run", "--config", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`rpc-prot` is not a flag"), "{stderr}");
+}

@@ -75,7 +75,30 @@ impl Cli {
                     .exit();
             }
         }
+        let matches = with_config_file(matches);
         Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
+/// The command line again with `run --config FILE`'s settings added where the command
+/// line leaves them unset (see [`crate::run_config`]).
+fn with_config_file(matches: clap::ArgMatches) -> clap::ArgMatches {
+    let run = match matches.subcommand() {
+        Some(("run", run)) => run,
+        Some(_) => return matches,
+        None => &matches,
+    };
+    let Some(path) = run.get_one::<PathBuf>("config") else {
+        return matches;
+    };
+    match crate::run_config::flags_from_file(path, run) {
+        Ok(flags) if flags.is_empty() => matches,
+        Ok(flags) => Cli::command()
+            .try_get_matches_from(std::env::args_os().chain(flags))
+            .unwrap_or_else(|e| e.exit()),
+        Err(message) => Cli::command()
+            .error(ErrorKind::InvalidValue, message)
+            .exit(),
     }
 }
 
@@ -277,6 +300,10 @@ pub struct ChainArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub chain: ChainArgs,
+    /// Read any of these flags from a TOML file (`rpc-port = 8332`, `mine = true`,
+    /// `bootnode = ["…"]`); flags given here win.
+    #[arg(long, value_name = "FILE", help_heading = "Operations")]
+    pub config: Option<PathBuf>,
     /// Use a temporary data directory, deleted at exit.
     #[arg(long)]
     pub tmp: bool,

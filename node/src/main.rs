@@ -15,6 +15,7 @@ mod logging;
 mod manifest;
 mod metrics;
 mod network_adapter;
+mod run_config;
 mod service;
 
 fn main() -> std::process::ExitCode {
