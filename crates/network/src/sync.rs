@@ -160,10 +160,47 @@ impl SyncState {
     }
 }
 
+/// How far a sync at `height` of `target` is, as a percentage, and the time left at
+/// `rate` blocks per second (none while nothing moves).
+pub fn sync_eta(height: u32, target: u32, rate: f64) -> (f64, Option<std::time::Duration>) {
+    if target == 0 || height >= target {
+        return (100.0, Some(std::time::Duration::ZERO));
+    }
+    let percent = f64::from(height) * 100.0 / f64::from(target);
+    let left = f64::from(target - height);
+    let eta = (rate > 0.0).then(|| std::time::Duration::from_secs_f64(left / rate));
+    (percent, eta)
+}
+
+/// A duration for people: `2h 05m`, `3m 20s`, `45s`.
+pub fn human_duration(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs();
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use bitcoin::hashes::Hash;
+
+    #[test]
+    fn progress_is_a_percentage_and_a_time_left() {
+        use std::time::Duration;
+        assert_eq!(
+            sync_eta(250, 1000, 50.0),
+            (25.0, Some(Duration::from_secs(15)))
+        );
+        assert_eq!(sync_eta(250, 1000, 0.0), (25.0, None));
+        assert_eq!(sync_eta(1000, 1000, 0.0), (100.0, Some(Duration::ZERO)));
+        assert_eq!(sync_eta(5, 0, 1.0).0, 100.0);
+        assert_eq!(human_duration(Duration::from_secs(45)), "45s");
+        assert_eq!(human_duration(Duration::from_secs(200)), "3m 20s");
+        assert_eq!(human_duration(Duration::from_secs(7500)), "2h 05m");
+    }
 
     fn hash(n: u8) -> BlockHash {
         BlockHash::from_byte_array([n; 32])

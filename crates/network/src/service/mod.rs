@@ -288,12 +288,15 @@ impl Service {
         if self.sync.initial_download {
             if let Some(rate) = self.sync.progress(PROGRESS_EVERY) {
                 let local = &self.sync.local;
+                let target = self.best_peer_height().max(local.header_height);
+                let (percent, eta) = crate::sync::sync_eta(local.best_height, target, rate);
+                let left = eta.map_or("unknown".to_string(), crate::sync::human_duration);
                 info!(
                     height = local.best_height,
                     headers = local.header_height,
-                    target = self.best_peer_height().max(local.header_height),
+                    target,
                     peers = self.peers.counts().0,
-                    "syncing: {rate:.1} blocks/s"
+                    "syncing: {percent:.1}%, {rate:.1} blocks/s, {left} left"
                 );
             }
         }
