@@ -28,7 +28,8 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
-    /// Less log output: -q for warnings and errors only, -qq for errors only.
+    /// Less output: -q for warnings and errors only (and no progress bar), -qq for
+    /// errors only.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub quiet: u8,
 
@@ -409,9 +410,6 @@ pub struct ImportArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub chain: ChainArgs,
-    /// No progress bar (for logs and scripts).
-    #[arg(long)]
-    pub quiet: bool,
 }
 
 #[cfg(test)]
@@ -424,5 +422,29 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// A command's own flag named like a global one (`import-blocks --quiet` once) is
+    /// accepted by clap's checks but fails when the arguments are read back.
+    #[test]
+    fn no_command_reuses_a_global_flag_name() {
+        fn walk(command: &clap::Command, globals: &[String], path: &str) {
+            for sub in command.get_subcommands() {
+                let here = format!("{path} {}", sub.get_name());
+                for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
+                    let id = arg.get_id().to_string();
+                    assert!(!globals.contains(&id), "`{here}` redefines global `{id}`");
+                }
+                walk(sub, globals, &here);
+            }
+        }
+        let command = Cli::command();
+        let globals: Vec<String> = command
+            .get_arguments()
+            .filter(|a| a.is_global_set())
+            .map(|a| a.get_id().to_string())
+            .collect();
+        assert!(globals.contains(&"quiet".to_string()));
+        walk(&command, &globals, "ventured");
     }
 }

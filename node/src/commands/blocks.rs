@@ -49,7 +49,7 @@ pub fn export(args: &ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn import(args: &ImportArgs) -> Result<ExitCode> {
+pub fn import(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
     let params = datadir::load_params(&args.chain.chain)?;
     let dir = datadir::resolve(args.chain.datadir.as_deref(), &params);
     let mut chain = datadir::open_chain(params.clone(), &dir)?;
@@ -57,7 +57,7 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot open {}", args.file.display()))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut input = BufReader::with_capacity(1 << 20, file);
-    let progress = progress_bar(total, args.quiet);
+    let progress = progress_bar(total, quiet);
     let started = Instant::now();
     let (mut connected, mut known, mut other) = (0u64, 0u64, 0u64);
     let mut frame_no = 0u64;

@@ -19,6 +19,7 @@ use std::process::ExitCode;
 /// Runs the command the user asked for.
 pub fn dispatch(cli: Cli) -> Result<ExitCode> {
     let dev = cli.dev;
+    let quiet = cli.quiet > 0;
     match cli.command {
         None => crate::service::run(cli.run, dev),
         Some(Command::Run(args)) => crate::service::run(args, dev),
@@ -26,7 +27,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::BuildSpec(args)) => chain_data::build_spec(&args),
         Some(Command::PurgeChain(args)) => chain_data::purge(&args),
         Some(Command::ExportBlocks(args)) => blocks::export(&args),
-        Some(Command::ImportBlocks(args)) => blocks::import(&args),
+        Some(Command::ImportBlocks(args)) => blocks::import(&args, quiet),
         Some(Command::Difficulty(command)) => lab::difficulty(command),
         Some(Command::Auxpow(command)) => lab::auxpow(command),
         Some(Command::Key(crate::cli::KeyCommand::PeerId(args))) => chain_data::peer_id(&args),
