@@ -10,7 +10,9 @@ use bitcoin::BlockHash;
 use serde_json::json;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
-use stratum_harness::{aux_block, config, easy_vardiff, error_code, serve, template, Raw};
+use stratum_harness::{
+    aux_block, config, easy_vardiff, error_code, serve, sha256d_server, template, Raw,
+};
 use venture_auxpow::AuxPow;
 use venture_merged_mining::coordinator::FoundBlock;
 use venture_merged_mining::{Coordinator, StratumMiner, StratumMinerConfig};
@@ -110,10 +112,8 @@ fn miner_shares_become_a_parent_block_and_auxpows() {
 
 #[test]
 fn bad_shares_get_the_usual_error_codes() {
-    let (coordinator, _found) = Coordinator::detached(config(PowAlgorithm::Sha256d));
     // A parent target no share meets, so shares stay shares.
-    coordinator.update_parent(template(1, Target(U256::ZERO)), Instant::now());
-    let addr = serve(coordinator.clone(), easy_vardiff());
+    let (coordinator, _found, addr) = sha256d_server(Target(U256::ZERO));
     let mut raw = Raw::connect(addr);
     let mut notes = Vec::new();
 

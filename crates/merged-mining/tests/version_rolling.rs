@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use stratum_harness::{aux_block, config, easy_vardiff, error_code, serve, template, Raw};
+use stratum_harness::{
+    aux_block, config, easy_vardiff, error_code, serve, sha256d_server, template, Raw,
+};
 use venture_auxpow::AuxPow;
 use venture_merged_mining::coordinator::FoundBlock;
 use venture_merged_mining::stratum::version_rolling::DEFAULT_SERVER_MASK;
@@ -38,10 +40,8 @@ fn start(raw: &mut Raw, notes: &mut Vec<Value>) -> String {
 
 #[test]
 fn configure_negotiates_the_mask_and_submits_follow_it() {
-    let (coordinator, found) = Coordinator::detached(config(PowAlgorithm::Sha256d));
     // Every hash meets the parent target: each accepted share is a parent block.
-    coordinator.update_parent(template(1, Target(U256::MAX)), Instant::now());
-    let addr = serve(coordinator.clone(), easy_vardiff());
+    let (_coordinator, found, addr) = sha256d_server(Target(U256::MAX));
     let mut raw = Raw::connect(addr);
     let mut notes = Vec::new();
 
@@ -126,9 +126,7 @@ fn error_code_or_ok(reply: &Value) -> i64 {
 
 #[test]
 fn without_negotiation_version_bits_are_refused() {
-    let (coordinator, found) = Coordinator::detached(config(PowAlgorithm::Sha256d));
-    coordinator.update_parent(template(1, Target(U256::MAX)), Instant::now());
-    let addr = serve(coordinator.clone(), easy_vardiff());
+    let (_coordinator, found, addr) = sha256d_server(Target(U256::MAX));
 
     // Never configured.
     let mut raw = Raw::connect(addr);

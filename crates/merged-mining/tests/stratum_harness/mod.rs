@@ -7,10 +7,10 @@ use bitcoin::{BlockHash, ScriptBuf};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 use venture_merged_mining::coordinator::{
-    AuxBlock, AuxConfig, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
+    AuxBlock, AuxConfig, FoundBlock, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
 };
 use venture_merged_mining::stratum::version_rolling::DEFAULT_SERVER_MASK;
 use venture_merged_mining::stratum::{StratumLimits, VardiffConfig};
@@ -75,6 +75,17 @@ pub fn aux_block(chain_id: i32, byte: u8) -> AuxBlock {
     }
 }
 
+/// A SHA-256d coordinator on the harness template with `parent_target`, served with
+/// [`easy_vardiff`]: the coordinator, where its solutions arrive, the server's address.
+pub fn sha256d_server(
+    parent_target: Target,
+) -> (Arc<Coordinator>, mpsc::Receiver<FoundBlock>, SocketAddr) {
+    let (coordinator, found) = Coordinator::detached(config(PowAlgorithm::Sha256d));
+    coordinator.update_parent(template(1, parent_target), Instant::now());
+    let addr = serve(coordinator.clone(), easy_vardiff());
+    (coordinator, found, addr)
+}
+
 /// Starts a server with the default limits; returns its address.
 pub fn serve(coordinator: Arc<Coordinator>, vardiff: VardiffConfig) -> SocketAddr {
     serve_limited(coordinator, vardiff, StratumLimits::default())
@@ -86,7 +97,7 @@ pub fn serve_limited(
     vardiff: VardiffConfig,
     limits: StratumLimits,
 ) -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
