@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 use venture_merged_mining::coordinator::{
-    AuxBlock, AuxConfig, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
+    AuxBlock, AuxConfig, Mweb, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
 };
 use venture_merged_mining::stratum::{StratumLimits, VardiffConfig};
 use venture_merged_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
@@ -59,7 +59,7 @@ pub fn template(prev: u8, target: Target) -> ParentTemplate {
         transactions: Vec::new(),
         witness_commitment: None,
         longpollid: None,
-        has_mweb: false,
+        mweb: Mweb::Absent,
     }
 }
 
