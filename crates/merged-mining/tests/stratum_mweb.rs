@@ -18,7 +18,8 @@ use venture_pow::PowAlgorithm;
 /// A HogEx from a litecoind 0.21.2.1 regtest template.
 const HOGEX: &str = "02000000000801ffd4e68f1246443a4a4bbfb4b55f0c75390789db122891873f5813d63ea960590000000000ffffffff02a4cd8a4400000000225820688750b4a9981f113275930d8192850526b996400d241bc3530f1abfa4a4981500e1f50500000000160014b736d505a7194b5c900c0837cc6046c3e18fa3580000000000";
 const HOGEX_TXID: &str = "44b11f12c87b7ebd167e8a9f401cd678a2261cb9a233cd827f6513e2647bb2aa";
-const MWEB_DATA: &str = "8089de6f4c6806e610517acedc04c9eb";
+/// Stands for the extension block, which the coordinator only carries.
+const MWEB_DATA: &str = "0a0b0c0d0e0f";
 
 /// A litecoind-shaped reply with MWEB active, every target easy.
 fn reply(prev: u8, mweb: Value) -> Value {

@@ -2,20 +2,44 @@
 //! input, the previous HogAddr; two outputs, the new HogAddr and a peg-out).
 
 use super::*;
+use bitcoin::absolute::LockTime;
 use bitcoin::hashes::Hash;
-use bitcoin::{Transaction, Txid, Wtxid};
+use bitcoin::transaction::Version;
+use bitcoin::{
+    Amount, OutPoint, ScriptBuf, Sequence, Transaction, TxIn, TxOut, Txid, Witness, Wtxid,
+};
 use serde_json::json;
 
 const HOGEX: &str = "02000000000801ffd4e68f1246443a4a4bbfb4b55f0c75390789db122891873f5813d63ea960590000000000ffffffff02a4cd8a4400000000225820688750b4a9981f113275930d8192850526b996400d241bc3530f1abfa4a4981500e1f50500000000160014b736d505a7194b5c900c0837cc6046c3e18fa3580000000000";
 /// A P2WPKH spend with a witness, as template transactions before the HogEx look.
-const SEGWIT_TX: &str = "0200000000010124d9cf4706e8f141b1be6882916c27b5b31a6cf9206604782186729a3870616202000000171600140dbf1844656d0cc2205f5121622711c5ea43e43afeffffff018ca30100000000001976a9143db645a223d02ecc67738b00377a0b92f90562eb88ac02473044022044a378e3644a7f4531b253d5e17129394b2e3f68bc710186976bc8aafd28d91602202460c94c0c6d0d973584527454786024da7ab63a5ff07416bbdcf6b18729937e0121022eb2a9786cd2830831b063d0c8b31e26c3aad87cf85eedd8391f57cddf9edebb8d882200";
+fn segwit_tx() -> Vec<u8> {
+    let tx = Transaction {
+        version: Version::TWO,
+        lock_time: LockTime::ZERO,
+        input: vec![TxIn {
+            previous_output: OutPoint::new(Txid::from_byte_array([3; 32]), 1),
+            script_sig: ScriptBuf::new(),
+            sequence: Sequence::MAX,
+            witness: Witness::from_slice(&[vec![0x30; 71], vec![0x02; 33]]),
+        }],
+        output: vec![TxOut {
+            value: Amount::from_sat(100_000),
+            script_pubkey: ScriptBuf::from_bytes([&[0x00, 0x14][..], &[0x11; 20]].concat()),
+        }],
+    };
+    bitcoin::consensus::encode::serialize(&tx)
+}
 
-fn tx(data_hex: &str, id: u8) -> TemplateTx {
+fn tx(data: Vec<u8>, id: u8) -> TemplateTx {
     TemplateTx {
-        data: hex::decode(data_hex).unwrap(),
+        data,
         txid: Txid::from_byte_array([id; 32]),
         wtxid: Wtxid::from_byte_array([id; 32]),
     }
+}
+
+fn hogex() -> Vec<u8> {
+    hex::decode(HOGEX).unwrap()
 }
 
 fn reply(mweb: Value) -> Value {
@@ -29,7 +53,7 @@ fn a_litecoind_hogex_is_recognised_and_bitcoins_decoder_refuses_it() {
     assert!(is_hogex(&hogex));
     // Why the coordinator never decodes template transactions it has ids for.
     assert!(bitcoin::consensus::encode::deserialize::<Transaction>(&hogex).is_err());
-    let segwit = hex::decode(SEGWIT_TX).unwrap();
+    let segwit = segwit_tx();
     assert!(bitcoin::consensus::encode::deserialize::<Transaction>(&segwit).is_ok());
     assert!(!has_mweb_flag(&segwit));
     assert!(!is_hogex(&segwit));
@@ -70,7 +94,7 @@ fn malformed_hogexes_are_not_hogexes() {
 
 #[test]
 fn a_template_with_a_final_hogex_and_hex_data_is_usable() {
-    let txs = [tx(SEGWIT_TX, 1), tx(HOGEX, 2)];
+    let txs = [tx(segwit_tx(), 1), tx(hogex(), 2)];
     assert_eq!(
         Mweb::from_template(&reply(json!("0a0b0c")), &txs),
         Mweb::Present(vec![0x0a, 0x0b, 0x0c])
@@ -83,9 +107,9 @@ fn a_template_with_a_final_hogex_and_hex_data_is_usable() {
 
 #[test]
 fn unusable_mweb_templates_say_why() {
-    let hogex_last = [tx(SEGWIT_TX, 1), tx(HOGEX, 2)];
-    let hogex_first = [tx(HOGEX, 2), tx(SEGWIT_TX, 1)];
-    let two_hogexes = [tx(HOGEX, 2), tx(HOGEX, 3)];
+    let hogex_last = [tx(segwit_tx(), 1), tx(hogex(), 2)];
+    let hogex_first = [tx(hogex(), 2), tx(segwit_tx(), 1)];
+    let two_hogexes = [tx(hogex(), 2), tx(hogex(), 3)];
     let cases: Vec<(Value, &[TemplateTx], &str)> = vec![
         (reply(json!("zz")), &hogex_last, "not hex"),
         (reply(json!("abc")), &hogex_last, "not hex"),
