@@ -49,3 +49,30 @@ impl MmError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use venture_rpc_client::RpcFailure;
+
+    fn rpc(code: i64) -> MmError {
+        MmError::Rpc {
+            node: "parent".into(),
+            method: "submitblock",
+            source: ClientError::Rpc(RpcFailure {
+                http_status: 500,
+                code,
+                message: "Loading block index...".into(),
+            }),
+        }
+    }
+
+    /// A restarted node answers -28 while it loads: a block sent then was not judged,
+    /// so it is an outage, not a refusal.
+    #[test]
+    fn a_node_loading_its_chain_is_unreachable() {
+        assert!(rpc(RPC_IN_WARMUP).is_unreachable());
+        assert!(!rpc(-25).is_unreachable());
+        assert!(!MmError::Job("x".into()).is_unreachable());
+    }
+}
