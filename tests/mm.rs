@@ -738,3 +738,186 @@ fn the_aux_chains_keep_being_mined_while_the_parent_restarts() {
     });
     parent_hashes(&aux, aux.height());
 }
+
+/// Puts a peg-in (ordinary coins into MWEB) and a peg-out (MWEB coins to an ordinary
+/// address) into the mempool of an [`litecoind::mweb_pair`] node; returns the peg-in's
+/// wallet txid (the block carries it without its MWEB part, so under another id) and the
+/// peg-out's destination.
+fn mweb_traffic(ltc: &litecoind::Litecoind) -> (String, String) {
+    let text = |value: Value| value.as_str().expect("a string").to_string();
+    let mweb_address = text(litecoind::wallet(
+        ltc,
+        "mweb",
+        &["getnewaddress", "", "mweb"],
+    ));
+    let peg_in = text(litecoind::wallet(
+        ltc,
+        "miner",
+        &["sendtoaddress", &mweb_address, "3"],
+    ));
+    let ordinary = text(litecoind::wallet(ltc, "miner", &["getnewaddress"]));
+    litecoind::wallet(ltc, "mweb", &["sendtoaddress", &ordinary, "2"]);
+    (peg_in, ordinary)
+}
+
+/// The coordinator's litecoind blocks in `heights`, each checked: our coinbase, and a
+/// HogEx last whose HogAddr commits to the block's MWEB data. Returns every address the
+/// HogExes pay (peg-outs).
+fn mweb_blocks(ltc: &litecoind::Litecoind, heights: std::ops::RangeInclusive<u64>) -> Vec<String> {
+    let mut paid = Vec::new();
+    for height in heights {
+        let hash = ltc.rpc("getblockhash", json!([height]));
+        let block = ltc.rpc("getblock", json!([hash, 2]));
+        let txs = block["tx"].as_array().expect("transactions");
+        let script_sig = txs[0]["vin"][0]["coinbase"].as_str().unwrap_or_default();
+        assert!(script_sig.contains(MM_TAG_HEX), "block {height}: {block}");
+        let mweb_hash = block["mweb"]["hash"].as_str().expect("MWEB data");
+        let hogex = txs.last().expect("a HogEx");
+        assert_eq!(
+            hogex["vout"][0]["scriptPubKey"]["hex"],
+            format!("5820{mweb_hash}"),
+            "block {height}: {block}"
+        );
+        for output in hogex["vout"].as_array().expect("outputs").iter().skip(1) {
+            // Litecoin Core 0.21 lists `addresses`.
+            let addresses = output["scriptPubKey"]["addresses"].as_array();
+            paid.extend(
+                addresses
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a.as_str())
+                    .map(String::from),
+            );
+        }
+    }
+    paid
+}
+
+/// Whether the coordinator's blocks above `from` (each checked by [`mweb_blocks`])
+/// confirmed the peg-in and paid the peg-out of `traffic`.
+fn mined(ltc: &litecoind::Litecoind, from: u64, traffic: &(String, String)) -> bool {
+    let paid = mweb_blocks(ltc, from + 1..=ltc.height());
+    let peg_in = litecoind::wallet(ltc, "miner", &["gettransaction", &traffic.0]);
+    paid.contains(&traffic.1) && peg_in["blockheight"].as_u64().is_some_and(|h| h > from)
+}
+
+#[test]
+fn litecoind_parent_with_mweb_active_restarting_midway() {
+    if !litecoind::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ltc, peer) = litecoind::mweb_pair();
+    assert!(litecoind::mweb_active(&ltc), "MWEB is not active");
+    let a = start_aux(&aux_spec(dir.path(), "mm-g", 0x5645, "scrypt"));
+    let b = start_aux(&aux_spec(dir.path(), "mm-h", 0x5646, "scrypt"));
+    // Peg-ins and peg-outs wait in the mempool when mining starts.
+    let first = mweb_traffic(&ltc);
+    let ltc_start = ltc.height();
+    let args: Vec<String> = vec![
+        "--parent-url".into(),
+        ltc.rpc_url(),
+        "--parent-cookie".into(),
+        ltc.cookie_path().display().to_string(),
+        "--parent-pow".into(),
+        "scrypt".into(),
+        "--parent-address-script".into(),
+        "51".into(),
+        "--aux".into(),
+        aux_by_url(&a),
+        "--aux".into(),
+        aux_by_url(&b),
+        "--start-difficulty".into(),
+        "0.002".into(),
+        "--share-interval".into(),
+        "1".into(),
+    ];
+    let mm = Coordinator::start(dir.path(), &args);
+    let miner = mm.miner(dir.path(), "scrypt");
+    let diagnostics = || format!("{}\nlitecoind log:\n{}", mm.diagnostics(&miner), ltc.log());
+    wait_until("litecoind and both aux chains to grow", diagnostics, || {
+        a.height() >= 3 && b.height() >= 3 && ltc.height() >= ltc_start + 3
+    });
+    wait_until(
+        "the peg-in and the peg-out to be mined",
+        diagnostics,
+        || mined(&ltc, ltc_start, &first),
+    );
+
+    // The parent dies and comes back: the coordinator mines on it again.
+    // Aux blocks so far have parent headers litecoind holds; wait until its peer has
+    // them too (a parent block may still be on its way when an aux block is accepted,
+    // and a killed node may lose its last blocks).
+    let before_restart = [a.height(), b.height()];
+    wait_until("the peer to hold every parent so far", diagnostics, || {
+        [(&a, before_restart[0]), (&b, before_restart[1])]
+            .into_iter()
+            .all(|(aux, height)| {
+                parent_hashes(aux, height)
+                    .iter()
+                    .all(|parent| peer.call("getblockheader", json!([parent])).is_ok())
+            })
+    });
+    ltc.restart();
+    ltc.connect(&peer);
+    // A killed node may have lost its last blocks; its peer gives them back.
+    wait_until(
+        "the restarted parent to catch up",
+        || ltc.log(),
+        || ltc.height() >= peer.height(),
+    );
+    ltc.rpc("loadwallet", json!(["miner"]));
+    ltc.rpc("loadwallet", json!(["mweb"]));
+    // Nor written its wallets' latest MWEB coins.
+    litecoind::wallet(&ltc, "mweb", &["rescanblockchain"]);
+    let restarted_at = ltc.height();
+    let second = mweb_traffic(&ltc);
+    let diagnostics = || format!("{}\nlitecoind log:\n{}", mm.diagnostics(&miner), ltc.log());
+    wait_until("a block on the restarted parent", diagnostics, || {
+        ltc.height() > restarted_at
+    });
+    let back = [a.height(), b.height()];
+    wait_until(
+        "litecoind and both aux chains to grow again",
+        diagnostics,
+        || {
+            a.height() >= back[0] + 2
+                && b.height() >= back[1] + 2
+                && ltc.height() >= restarted_at + 3
+        },
+    );
+    wait_until(
+        "the new peg-in and peg-out to be mined",
+        diagnostics,
+        || mined(&ltc, restarted_at, &second),
+    );
+
+    // Aux blocks mined once the parent was back have parent headers litecoind holds.
+    // Those mined around the restart were proven with the last template while the
+    // parent was down, as the coordinator is meant to.
+    for (index, aux) in [&a, &b].into_iter().enumerate() {
+        let parents = parent_hashes(aux, aux.height());
+        for parent in &parents[back[index] as usize..] {
+            let held =
+                |node: &litecoind::Litecoind| node.call("getblockheader", json!([parent])).is_ok();
+            assert!(
+                held(&ltc) || held(&peer),
+                "litecoind does not know parent {parent}\n{}",
+                diagnostics()
+            );
+        }
+    }
+    // No parent block was refused (before MWEB support, every one was: "Block decode
+    // failed"), and the status shows no template problem.
+    wait_until("the status file to count the blocks", diagnostics, || {
+        mm.status()["stats"]["parent"]["accepted"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 6
+    });
+    let parent = &mm.status()["stats"]["parent"];
+    assert_eq!(parent["rejected"], 0, "{parent}\n{}", diagnostics());
+    assert_eq!(parent["unbuildable"], 0, "{parent}");
+    assert_eq!(parent["template_error"], Value::Null, "{parent}");
+    assert_eq!(parent["up"], true, "{parent}");
+}

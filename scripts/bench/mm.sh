@@ -9,12 +9,18 @@
 #   3. shares validated per second: miners flooding the coordinator at a pinned, tiny
 #      share difficulty on chains whose targets no CPU reaches (so shares stay shares),
 #      for SHA-256d and for scrypt shares.
+#   With MWEB=1, litecoind runs with MWEB active, as Litecoin's main network does: its
+#   templates carry a HogEx and MWEB data, peg-ins and peg-outs are sent while part 1
+#   mines, and part 3 also floods scrypt shares on that parent (every other share is
+#   then a parent block solution, assembled with its MWEB data).
 # Needs litecoind, litecoin-cli, curl, jq, GNU date. Everything runs on loopback.
 # Usage: scripts/bench/mm.sh [EVENTS]   (default 30 tip changes per kind in part 2)
 #   VENTURED=path/to/ventured  use that binary instead of building the release one.
+#   MWEB=1                     activate MWEB on the litecoind parent.
 set -eu
 cd "$(dirname "$0")/../.."
 EVENTS="${1:-30}"
+MWEB="${MWEB:-0}"
 if [ -n "${VENTURED:-}" ]; then
   BIN="$VENTURED"
 else
@@ -61,17 +67,36 @@ venture() { # name spec
 }
 litecoind_start() { # name rpc-port p2p-port
   mkdir -p "$WORK/$1"
+  if [ "$MWEB" = 1 ]; then mweb_off=""; else mweb_off="-vbparams=mweb:4000000000:4000000001"; fi
   litecoind -regtest -server -rpcbind=127.0.0.1 -rpcallowip=127.0.0.1 -listen=1 -bind=127.0.0.1 \
-    -dnsseed=0 -discover=0 -upnp=0 -vbparams=mweb:4000000000:4000000001 \
+    -dnsseed=0 -discover=0 -upnp=0 $mweb_off \
     -port="$3" -rpcport="$2" -datadir="$WORK/$1" >/dev/null 2>&1 &
   PIDS="$PIDS $!"
   while ! lrpc "$WORK/$1" "$2" getblockcount '[]' 2>/dev/null | grep -q '"error":null'; do sleep 0.1; done
+}
+lcli() { # wallet args... (litecoin-cli on the parent)
+  w=$1; shift
+  litecoin-cli -regtest -datadir="$WORK/ltc" -rpcport="$LTC_RPC" -rpcwallet="$w" "$@"
+}
+mweb_activate() { # wallet `miner` holds ordinary coins, wallet `mweb` MWEB coins
+  lcli "" createwallet miner >/dev/null
+  lcli "" createwallet mweb >/dev/null
+  lcli miner generatetoaddress 430 "$(lcli miner getnewaddress)" >/dev/null
+  lcli miner sendtoaddress "$(lcli mweb getnewaddress "" mweb)" 1000 >/dev/null
+  lcli miner generatetoaddress 2 "$(lcli miner getnewaddress)" >/dev/null
+  lrpc "$WORK/ltc" "$LTC_RPC" getblocktemplate '[{"rules":["mweb","segwit"]}]' | jq -e '.result.mweb' >/dev/null \
+    || { echo "MWEB did not activate" >&2; exit 1; }
+}
+mweb_traffic() { # one peg-in and one peg-out into the parent's mempool
+  lcli miner sendtoaddress "$(lcli mweb getnewaddress "" mweb)" 1 >/dev/null
+  lcli mweb sendtoaddress "$(lcli miner getnewaddress)" 1 >/dev/null || true
 }
 mm() { # name args... ; waits for the status file
   name=$1; shift
   "$BIN" mm --stratum-listen 127.0.0.1:0 --status-file "$WORK/$name.json" "$@" \
     --log info >"$WORK/$name.log" 2>&1 &
-  PIDS="$PIDS $!"
+  MM_PID=$!
+  PIDS="$PIDS $MM_PID"
   while ! jq -e .stratum "$WORK/$name.json" >/dev/null 2>&1; do sleep 0.05; done
 }
 miner() { # name stratum pow threads [extra...]
@@ -92,6 +117,10 @@ litecoind_start ltc "$LTC_RPC" "$LTC_P2P"
 litecoind_start peer "$PEER_RPC" "$PEER_P2P"
 lrpc "$WORK/ltc" "$LTC_RPC" addnode "[\"127.0.0.1:$PEER_P2P\", \"onetry\"]" >/dev/null
 lrpc "$WORK/ltc" "$LTC_RPC" generatetodescriptor '[1, "raw(51)"]' >/dev/null
+if [ "$MWEB" = 1 ]; then
+  mweb_activate
+  echo "MWEB active from height $(lrpc "$WORK/ltc" "$LTC_RPC" getblockcount '[]' | jq .result)"
+fi
 venture auxa "$(spec bench-a 0x5645 scrypt '')"
 venture auxb "$(spec bench-b 0x5646 scrypt '')"
 mm mm1 --parent-url "127.0.0.1:$LTC_RPC" --parent-cookie "$WORK/ltc/regtest/.cookie" \
@@ -102,7 +131,15 @@ STRATUM=$(jq -r .stratum "$WORK/mm1.json")
 
 echo "== 1. share -> accepted block (scrypt CPU miner, one share a second, 30 s)"
 miner mining "$STRATUM" scrypt 1
-sleep 30
+if [ "$MWEB" = 1 ]; then
+  # A peg-in and a peg-out every 3 s (a peg-out needs its MWEB coins confirmed).
+  for _ in 1 2 3 4 5 6 7 8 9 10; do mweb_traffic; sleep 3; done
+  echo "blocks with peg-outs: $(for h in $(seq 434 "$(lrpc "$WORK/ltc" "$LTC_RPC" getblockcount '[]' | jq .result)"); do
+    lrpc "$WORK/ltc" "$LTC_RPC" getblock "[\"$(lrpc "$WORK/ltc" "$LTC_RPC" getblockhash "[$h]" | jq -r .result)\", 2]" \
+      | jq '.result.tx[-1].vout | length > 1'; done | grep -c true)"
+else
+  sleep 30
+fi
 kill "$MINER_PID"; sleep 1.5
 jq -r '.stats | "shares accepted \(.shares.accepted), stale \(.shares.stale); parent blocks \(.parent.accepted); aux blocks \([.aux[].accepted] | join(", "))",
   "share -> aux block accepted (ms):    \(.latency.share_to_aux_block)",
@@ -139,6 +176,26 @@ for kind in aux parent; do
   echo "$kind tip -> job, from the block's RPC call (ms):   $(cut -d' ' -f2 "$WORK/lat-$kind" | percentiles)"
 done
 kill "$MINER_PID"
+
+if [ "$MWEB" = 1 ]; then
+  echo "== 3a. scrypt shares validated per second on the MWEB litecoind parent (every other share solves it)"
+  mm flood-mweb --parent-url "127.0.0.1:$LTC_RPC" --parent-cookie "$WORK/ltc/regtest/.cookie" \
+    --parent-pow scrypt --parent-address-script 51 --aux "datadir=$WORK/auxa,address=$ADDR" \
+    --start-difficulty 1e-12 --min-difficulty 1e-12 --max-difficulty 1e-12
+  FLOOD=$(jq -r .stratum "$WORK/flood-mweb.json"); FLOOD_MM=$MM_PID
+  miner flood-mweb-1 "$FLOOD" scrypt 1; M1=$MINER_PID
+  miner flood-mweb-2 "$FLOOD" scrypt 1; M2=$MINER_PID
+  sleep 5
+  a0=$(jq .stats.shares.accepted "$WORK/flood-mweb.json"); s0=$(jq .stats.uptime_s "$WORK/flood-mweb.json")
+  sleep 20
+  a1=$(jq .stats.shares.accepted "$WORK/flood-mweb.json"); s1=$(jq .stats.uptime_s "$WORK/flood-mweb.json")
+  kill "$M1" "$M2"; sleep 1.5
+  echo "scrypt, MWEB parent: $(echo "$a0 $a1 $s0 $s1" | awk '{printf "%.0f shares/s validated (%d in %.1f s)", ($2-$1)/($4-$3), $2-$1, $4-$3}'),\
+ rejected: $(jq -c '.stats.shares | del(.accepted)' "$WORK/flood-mweb.json"),\
+ parent: $(jq -c '.stats.parent | {submitted, accepted, stale, rejected, unbuildable, template_error}' "$WORK/flood-mweb.json")"
+  # Its queued parent blocks would load the machine during part 3.
+  kill "$FLOOD_MM"; sleep 2
+fi
 
 echo "== 3. shares validated per second (pinned difficulty, targets out of reach)"
 HARD='\nbits = "0x1d00ffff"'

@@ -1,7 +1,9 @@
 //! Real `litecoind` regtest nodes as a parent chain: loopback only, temporary data
-//! directories, MWEB kept inactive (`-vbparams=mweb:4000000000:4000000001`), killed on
-//! drop. Its `getblocktemplate` refuses to run without a peer, so [`pair`] starts two
-//! connected nodes and leaves initial block download with one block.
+//! directories, killed on drop. MWEB is kept inactive
+//! (`-vbparams=mweb:4000000000:4000000001`) unless asked for: [`mweb_pair`] activates it
+//! as on Litecoin's main network. Its `getblocktemplate` refuses to run without a peer,
+//! so [`pair`] starts two connected nodes and leaves initial block download with one
+//! block.
 #![allow(dead_code)]
 
 use serde_json::{json, Value};
@@ -45,42 +47,82 @@ pub struct Litecoind {
     dir: tempfile::TempDir,
     pub rpc_port: u16,
     pub p2p_port: u16,
+    mweb: bool,
 }
 
 impl Litecoind {
+    /// A node with MWEB kept inactive.
     pub fn start() -> Litecoind {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let rpc_port = free_port();
-        let p2p_port = free_port();
-        let log = std::fs::File::create(dir.path().join("stdout.log")).expect("log file");
-        let child = Command::new("litecoind")
-            .args([
-                "-regtest",
-                "-server",
-                "-rpcbind=127.0.0.1",
-                "-rpcallowip=127.0.0.1",
-                "-listen=1",
-                "-bind=127.0.0.1",
-                "-dnsseed=0",
-                "-discover=0",
-                "-upnp=0",
-                "-vbparams=mweb:4000000000:4000000001",
-            ])
-            .arg(format!("-port={p2p_port}"))
-            .arg(format!("-rpcport={rpc_port}"))
-            .arg(format!("-datadir={}", dir.path().display()))
+        Litecoind::start_with(false)
+    }
+
+    /// A node on which MWEB activates at regtest height 432 if `mweb`.
+    pub fn start_with(mweb: bool) -> Litecoind {
+        let mut node = Litecoind {
+            child: None,
+            dir: tempfile::tempdir().expect("temp dir"),
+            rpc_port: free_port(),
+            p2p_port: free_port(),
+            mweb,
+        };
+        node.spawn();
+        node
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::File::create(self.dir.path().join("stdout.log")).expect("log file");
+        let mut command = Command::new("litecoind");
+        command.args([
+            "-regtest",
+            "-server",
+            "-rpcbind=127.0.0.1",
+            "-rpcallowip=127.0.0.1",
+            "-listen=1",
+            "-bind=127.0.0.1",
+            "-dnsseed=0",
+            "-discover=0",
+            "-upnp=0",
+        ]);
+        if !self.mweb {
+            command.arg("-vbparams=mweb:4000000000:4000000001");
+        }
+        let child = command
+            .arg(format!("-port={}", self.p2p_port))
+            .arg(format!("-rpcport={}", self.rpc_port))
+            .arg(format!("-datadir={}", self.dir.path().display()))
             .stdout(log)
             .stderr(Stdio::null())
             .spawn()
             .expect("litecoind starts");
-        let mut node = Litecoind {
-            child: Some(child),
-            dir,
-            rpc_port,
-            p2p_port,
-        };
-        node.wait_ready();
-        node
+        self.child = Some(child);
+        self.wait_ready();
+    }
+
+    /// Kills the node (no clean shutdown) and starts it again on the same data
+    /// directory and ports.
+    pub fn restart(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.spawn();
+    }
+
+    /// Connects to `peer` and waits until the connection is up.
+    pub fn connect(&self, peer: &Litecoind) {
+        self.rpc(
+            "addnode",
+            json!([format!("127.0.0.1:{}", peer.p2p_port), "onetry"]),
+        );
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.rpc("getconnectioncount", json!([])).as_u64() == Some(0) {
+            assert!(
+                Instant::now() < deadline,
+                "litecoind nodes did not connect: {}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn wait_ready(&mut self) {
@@ -174,8 +216,12 @@ impl Drop for Litecoind {
 /// Two connected nodes, the first one out of initial block download (one block mined
 /// and seen by the second).
 pub fn pair() -> (Litecoind, Litecoind) {
-    let first = Litecoind::start();
-    let second = Litecoind::start();
+    pair_with(false)
+}
+
+fn pair_with(mweb: bool) -> (Litecoind, Litecoind) {
+    let first = Litecoind::start_with(mweb);
+    let second = Litecoind::start_with(mweb);
     first.rpc(
         "addnode",
         json!([format!("127.0.0.1:{}", second.p2p_port), "onetry"]),
@@ -191,4 +237,45 @@ pub fn pair() -> (Litecoind, Litecoind) {
         std::thread::sleep(Duration::from_millis(100));
     }
     (first, second)
+}
+
+/// A wallet's RPC on `node`, through `litecoin-cli -rpcwallet` (arguments as the command
+/// line gives them); the reply as JSON, or as a string when it is not JSON.
+pub fn wallet(node: &Litecoind, name: &str, args: &[&str]) -> Value {
+    let wallet = format!("-rpcwallet={name}");
+    let out = node.cli(&[&[wallet.as_str()], args].concat());
+    assert!(
+        out.status.success(),
+        "litecoin-cli {wallet} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+/// A string reply.
+fn text(value: Value) -> String {
+    value.as_str().expect("a string reply").to_string()
+}
+
+/// Two connected nodes with MWEB active, as on Litecoin's main network: the first holds
+/// wallet `miner` (ordinary coins only, mined at heights 2..=431) and wallet `mweb`
+/// (MWEB coins only, from the peg-in that the first MWEB block, 432, needs), and its
+/// tip is 433, past activation. Sending from `miner` to an MWEB address is a peg-in,
+/// from `mweb` to an ordinary address a peg-out.
+pub fn mweb_pair() -> (Litecoind, Litecoind) {
+    let (first, second) = pair_with(true);
+    first.rpc("createwallet", json!(["miner"]));
+    first.rpc("createwallet", json!(["mweb"]));
+    let miner = text(wallet(&first, "miner", &["getnewaddress"]));
+    first.rpc("generatetoaddress", json!([430, miner]));
+    let mweb = text(wallet(&first, "mweb", &["getnewaddress", "", "mweb"]));
+    wallet(&first, "miner", &["sendtoaddress", &mweb, "100"]);
+    first.rpc("generatetoaddress", json!([2, miner]));
+    (first, second)
+}
+
+/// Whether MWEB is active on `node`'s next block.
+pub fn mweb_active(node: &Litecoind) -> bool {
+    node.rpc("getblocktemplate", json!([{ "rules": ["mweb", "segwit"] }]))["mweb"].is_string()
 }

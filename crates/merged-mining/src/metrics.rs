@@ -72,6 +72,23 @@ impl Collector for StatsCollector {
         )?;
         counter(
             &mut e,
+            "venture_mm_parent_unbuildable",
+            "Parent solutions withheld because the template cannot make a valid block",
+            load(&stats.parent_unbuildable),
+        )?;
+        let template_error = stats
+            .parent_template_error
+            .lock()
+            .map(|e| e.is_some())
+            .unwrap_or(false);
+        gauge(
+            &mut e,
+            "venture_mm_parent_template_unusable",
+            "1 while the parent's template cannot make a valid block (see the log)",
+            i64::from(template_error),
+        )?;
+        counter(
+            &mut e,
             "venture_mm_clean_jobs",
             "Jobs published that made miners drop their work",
             load(&stats.clean_jobs),

@@ -7,7 +7,9 @@
 //!   the coordinator will check a share against;
 //! - a share at that header, checked by the coordinator, must yield AuxPoWs that pass
 //!   Namecoin's check for their chains, and a parent block that decodes to that header
-//!   (when the template's transactions do).
+//!   (when the template's transactions do); with MWEB data, a block ending with every
+//!   template transaction as given, the marker and that data, and none from a template
+//!   whose MWEB data is unusable.
 
 use super::stratum::{coordinator_with, POW};
 use super::{fingerprint, Bounds, InputKind, Mismatch, Target};
@@ -17,7 +19,9 @@ use serde_json::{json, Value};
 use std::time::Instant;
 use venture_auxpow::version::chain_id;
 use venture_auxpow::AuxPow;
-use venture_merged_mining::coordinator::{AuxBlock, FoundBlock, ParentTemplate, ShareSubmission};
+use venture_merged_mining::coordinator::{
+    AuxBlock, FoundBlock, Mweb, ParentTemplate, ShareSubmission, MWEB_MARKER,
+};
 use venture_merged_mining::stratum::{notify, protocol};
 use venture_merged_mining::stratum_client::replay_pool_bytes;
 use venture_pow::{Target as PowTarget, U256};
@@ -153,6 +157,16 @@ fn check_parent(
     block_hex: &str,
     hash: bitcoin::BlockHash,
 ) -> Result<(), Mismatch> {
+    let bytes = hex::decode(block_hex).map_err(|e| Mismatch(format!("block hex: {e}")))?;
+    match &template.mweb {
+        Mweb::Unusable(why) => {
+            return Err(Mismatch(format!(
+                "a parent block from a template whose MWEB data is unusable ({why})"
+            )))
+        }
+        Mweb::Present(extension) => return check_mweb_tail(template, &bytes, extension),
+        Mweb::Absent => {}
+    }
     // The coordinator takes the node's word for each transaction's ids.
     let honest = template.transactions.iter().all(|tx| {
         encode::deserialize::<bitcoin::Transaction>(&tx.data)
@@ -161,7 +175,6 @@ fn check_parent(
     if !honest {
         return Ok(());
     }
-    let bytes = hex::decode(block_hex).map_err(|e| Mismatch(format!("block hex: {e}")))?;
     let block: bitcoin::Block = encode::deserialize(&bytes).map_err(|e| {
         Mismatch(format!(
             "the coordinator's parent block does not decode: {e}"
@@ -183,4 +196,27 @@ fn check_parent(
         ));
     }
     Ok(())
+}
+
+/// An MWEB block (which Bitcoin's decoder cannot read: the HogEx) must end with the
+/// template's transactions byte for byte, the marker and the extension block.
+fn check_mweb_tail(
+    template: &ParentTemplate,
+    block: &[u8],
+    extension: &[u8],
+) -> Result<(), Mismatch> {
+    let mut tail: Vec<u8> = template
+        .transactions
+        .iter()
+        .flat_map(|tx| tx.data.iter().copied())
+        .collect();
+    tail.push(MWEB_MARKER);
+    tail.extend_from_slice(extension);
+    if block.ends_with(&tail) {
+        Ok(())
+    } else {
+        Err(Mismatch(
+            "the MWEB parent block does not end with the template's transactions, 0x01 and its MWEB data".into(),
+        ))
+    }
 }

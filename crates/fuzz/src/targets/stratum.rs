@@ -16,7 +16,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use venture_merged_mining::coordinator::{
-    AuxBlock, AuxConfig, FoundBlock, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
+    AuxBlock, AuxConfig, FoundBlock, Mweb, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
 };
 use venture_merged_mining::stratum::{
     protocol, LineBuffer, Session, StratumLimits, VardiffConfig, MAX_LINE,
@@ -114,7 +114,7 @@ fn coordinator(now: Instant) -> Arc<Coordinator> {
         transactions: Vec::new(),
         witness_commitment: None,
         longpollid: None,
-        has_mweb: false,
+        mweb: Mweb::Absent,
     };
     let aux: Vec<AuxBlock> = [(0x5645, 0xaa), (0x0001, 0xbb)]
         .into_iter()

@@ -40,6 +40,7 @@ pub fn share_floor(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coordinator::Mweb;
     use bitcoin::hashes::Hash;
     use bitcoin::BlockHash;
 
@@ -57,7 +58,7 @@ mod tests {
             transactions: Vec::new(),
             witness_commitment: None,
             longpollid: None,
-            has_mweb: false,
+            mweb: Mweb::Absent,
         }
     }
 

@@ -11,7 +11,8 @@
 //! the template asks for one; the block's coinbase then also gets the 32-zero-byte
 //! witness BIP141 requires.
 
-use crate::coordinator::{MmError, ParentTemplate};
+use crate::coordinator::mweb::MWEB_MARKER;
+use crate::coordinator::{MmError, Mweb, ParentTemplate};
 use bitcoin::absolute::LockTime;
 use bitcoin::block::{Header, Version};
 use bitcoin::consensus::encode::{self, VarInt};
@@ -248,8 +249,14 @@ impl Job {
             .unwrap_or(false)
     }
 
-    /// The full parent block for `submitblock`.
+    /// The full parent block for `submitblock`: the template's transactions as the node
+    /// gave them and, with MWEB, the marker and the extension block after them.
     pub fn block_bytes(&self, header: &Header, coinbase: &[u8]) -> Result<Vec<u8>, MmError> {
+        if let Mweb::Unusable(why) = &self.template.mweb {
+            return Err(MmError::Job(format!(
+                "the parent template cannot make a valid block: {why}"
+            )));
+        }
         let mut coinbase_tx = decode_coinbase(coinbase)?;
         if self.template.witness_commitment.is_some() {
             if let Some(input) = coinbase_tx.input.first_mut() {
@@ -263,6 +270,10 @@ impl Job {
         block.extend(encode::serialize(&coinbase_tx));
         for tx in &self.template.transactions {
             block.extend_from_slice(&tx.data);
+        }
+        if let Mweb::Present(extension) = &self.template.mweb {
+            block.push(MWEB_MARKER);
+            block.extend_from_slice(extension);
         }
         Ok(block)
     }
@@ -323,7 +334,7 @@ mod tests {
                 .collect(),
             witness_commitment: Some(ScriptBuf::from_bytes(vec![0x6a; 38])),
             longpollid: None,
-            has_mweb: false,
+            mweb: Mweb::Absent,
         }
     }
 

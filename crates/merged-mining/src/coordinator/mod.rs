@@ -15,6 +15,7 @@ mod config;
 mod error;
 mod floor;
 mod job;
+mod mweb;
 mod node;
 mod pollers;
 mod required;
@@ -30,6 +31,7 @@ pub use floor::{share_floor, DEFAULT_MAX_SHARES_PER_BLOCK};
 pub use job::{
     AuxWork, Job, ShareKey, VersionRoll, COINBASE_TAG, EXTRANONCE1_SIZE, EXTRANONCE2_SIZE,
 };
+pub use mweb::{Mweb, MWEB_MARKER};
 pub use node::{Backoff, NodeAuth, NodeEndpoint};
 pub use required::{required_outputs, MAX_REQUIRED_OUTPUT_BYTES, REQUIRED_OUTPUTS_FIELD};
 pub use shares::{ShareAccepted, ShareRejection, ShareSubmission};
@@ -42,7 +44,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::time::Instant;
 use tokio::sync::watch;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 /// Jobs kept for share checking; older ones are answered "job not found".
 const KEPT_JOBS: usize = 32;
@@ -197,6 +199,7 @@ impl Coordinator {
             .parent
             .height
             .store(u64::from(template.height), Ordering::Relaxed);
+        self.note_template_problem(template.mweb.problem());
         let mut state = self.state();
         let clean = match &state.template {
             Some(current) if current.same_work(&template) => return,
@@ -206,11 +209,21 @@ impl Coordinator {
         if clean {
             self.stats.parent.updates.fetch_add(1, Ordering::Relaxed);
         }
-        if template.has_mweb {
-            warn!("the parent template carries MWEB data, which parent blocks from this coordinator lack: the parent will refuse them");
-        }
         state.template = Some(Arc::new(template));
         self.publish(&mut state, clean, observed);
+    }
+
+    /// Records (and logs when it changes) why the parent's templates cannot make parent
+    /// blocks, or that they can again.
+    fn note_template_problem(&self, problem: Option<&str>) {
+        let previous = self.stats.set_parent_template_error(problem);
+        match (problem, previous) {
+            (Some(now), before) if before.as_deref() != Some(now) => error!(
+                "parent template unusable for parent blocks (aux chains are still mined, parent solutions are not submitted): {now}"
+            ),
+            (None, Some(_)) => info!("parent templates make parent blocks again"),
+            _ => {}
+        }
     }
 
     /// An aux chain's current block, or `None` when its node is down (the chain leaves

@@ -109,6 +109,12 @@ fn poll_parent(coordinator: &Coordinator, wake: &Receiver<()>) {
                 debug!(%url, "long poll timed out; polling again");
             }
             Err(e) => {
+                // Shown in the status; the warning below is the log line.
+                if let MmError::BadReply { detail, .. } = &e {
+                    coordinator
+                        .stats
+                        .set_parent_template_error(Some(&format!("getblocktemplate: {detail}")));
+                }
                 coordinator
                     .stats
                     .parent

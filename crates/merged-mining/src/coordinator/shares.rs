@@ -173,7 +173,12 @@ impl Coordinator {
                         share_received: received,
                     });
                 }
-                Err(e) => warn!("cannot assemble the parent block: {e}"),
+                Err(e) => {
+                    self.stats
+                        .parent_unbuildable
+                        .fetch_add(1, Ordering::Relaxed);
+                    warn!("parent solution not submitted: {e}");
+                }
             }
         }
         Ok(accepted)

@@ -139,6 +139,11 @@ pub struct Stats {
     /// From a share's arrival to an aux chain accepting its AuxPoW block.
     pub share_to_aux_block: Latencies,
     pub workers: Mutex<BTreeMap<String, WorkerShares>>,
+    /// Why the parent's current template cannot make parent blocks (unusable MWEB data,
+    /// or a reply that could not be read); `None` when it can.
+    pub parent_template_error: Mutex<Option<String>>,
+    /// Parent solutions not submitted because their template could not make a block.
+    pub parent_unbuildable: AtomicU64,
 }
 
 impl Stats {
@@ -160,7 +165,19 @@ impl Stats {
             share_to_parent_block: Latencies::default(),
             share_to_aux_block: Latencies::default(),
             workers: Mutex::new(BTreeMap::new()),
+            parent_template_error: Mutex::new(None),
+            parent_unbuildable: AtomicU64::new(0),
         }
+    }
+
+    /// Sets why parent blocks cannot be built (`None`: they can); returns the previous
+    /// reason.
+    pub fn set_parent_template_error(&self, problem: Option<&str>) -> Option<String> {
+        let mut current = self
+            .parent_template_error
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        std::mem::replace(&mut *current, problem.map(str::to_string))
     }
 
     /// Credits `worker` with an accepted share of `difficulty`.
@@ -181,6 +198,12 @@ impl Stats {
     /// A JSON snapshot; `parent_url` and `aux_urls` label the chains.
     pub fn to_json(&self, parent_url: &str, aux_urls: &[String]) -> Value {
         let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let mut parent = self.parent.to_json(parent_url);
+        parent["template_error"] = json!(*self
+            .parent_template_error
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()));
+        parent["unbuildable"] = json!(load(&self.parent_unbuildable));
         json!({
             "uptime_s": self.started.elapsed().as_secs_f64(),
             "connections": self.connections.load(Ordering::Relaxed),
@@ -194,7 +217,7 @@ impl Stats {
             },
             "jobs": load(&self.jobs),
             "clean_jobs": load(&self.clean_jobs),
-            "parent": self.parent.to_json(parent_url),
+            "parent": parent,
             "aux": self
                 .aux
                 .iter()

@@ -116,8 +116,13 @@ fn submit_parent(coordinator: &Coordinator, blocks: Receiver<FoundBlock>) {
             Ok(reason) => {
                 let reason = reason.as_str().unwrap_or("unknown").to_string();
                 // BIP22: "inconclusive" is a valid block off the best chain (another
-                // solution on the same tip got there first), "duplicate" one it has.
-                if reason == "duplicate" || reason == "inconclusive" {
+                // solution on the same tip got there first), "duplicate" one it has;
+                // "prev-blk-not-found" is work on a tip the node no longer has (a
+                // restarted node that lost its last blocks, until it catches up).
+                if matches!(
+                    reason.as_str(),
+                    "duplicate" | "inconclusive" | "prev-blk-not-found"
+                ) {
                     stats.stale.fetch_add(1, Ordering::Relaxed);
                     debug!(height, %hash, %reason, "parent block not added to the best chain");
                 } else {

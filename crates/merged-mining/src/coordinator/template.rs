@@ -1,6 +1,7 @@
 //! A parent chain's block template, read from a BIP22 `getblocktemplate` reply (Bitcoin
 //! Core, Litecoin Core, or a Venture node acting as parent).
 
+use crate::coordinator::mweb::{has_mweb_flag, Mweb};
 use crate::coordinator::{required_outputs, MmError};
 use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{BlockHash, ScriptBuf, Transaction, TxMerkleNode, TxOut, Txid, Wtxid};
@@ -45,8 +46,9 @@ pub struct ParentTemplate {
     /// The witness commitment output script, when the block needs one.
     pub witness_commitment: Option<ScriptBuf>,
     pub longpollid: Option<String>,
-    /// Litecoin's MWEB extension data is present: blocks without it will be refused.
-    pub has_mweb: bool,
+    /// Litecoin's MWEB extension block, which parent blocks must carry once MWEB is
+    /// active.
+    pub mweb: Mweb,
 }
 
 impl ParentTemplate {
@@ -129,6 +131,7 @@ impl ParentTemplate {
             }
             None => witness_commitment_for(&transactions),
         };
+        let mweb = Mweb::from_template(reply, &transactions);
         Ok(ParentTemplate {
             version,
             prev_hash,
@@ -145,7 +148,7 @@ impl ParentTemplate {
                 .get("longpollid")
                 .and_then(Value::as_str)
                 .map(str::to_string),
-            has_mweb: reply.get("mweb").is_some_and(|m| !m.is_null()),
+            mweb,
         })
     }
 
@@ -158,6 +161,7 @@ impl ParentTemplate {
             && self.coinbase_value == other.coinbase_value
             && self.required_outputs == other.required_outputs
             && self.witness_commitment == other.witness_commitment
+            && self.mweb == other.mweb
             && self.transactions.len() == other.transactions.len()
             && self
                 .transactions
@@ -190,6 +194,10 @@ fn template_tx(entry: &Value) -> Result<TemplateTx, String> {
     };
     let (txid, wtxid) = match (parse_id("txid")?, parse_id("hash")?) {
         (Some(txid), Some(wtxid)) => (txid, wtxid),
+        // Bitcoin's decoder cannot read MWEB's flag, and re-encoding would drop it.
+        _ if has_mweb_flag(&data) => {
+            return Err("an MWEB transaction (flag 0x08) without `txid` and `hash`".into())
+        }
         // Old nodes give only `hash` (the txid); decode to be sure of both.
         _ => {
             let tx: Transaction = venture_primitives::deserialize_transaction(&data)
@@ -276,6 +284,30 @@ mod tests {
         let mut missing = litecoind_reply();
         missing.as_object_mut().unwrap().remove("bits");
         assert!(ParentTemplate::from_json("ltc", &missing).is_err());
+    }
+
+    /// With MWEB active the HogEx comes last with MWEB's flag: it is kept byte for byte
+    /// with the node's ids (Bitcoin's decoder cannot read it), and the extension block
+    /// is kept for the block's end. Without ids it cannot be used at all.
+    #[test]
+    fn reads_a_litecoind_mweb_template() {
+        let hogex = "02000000000801ffd4e68f1246443a4a4bbfb4b55f0c75390789db122891873f5813d63ea960590000000000ffffffff02a4cd8a4400000000225820688750b4a9981f113275930d8192850526b996400d241bc3530f1abfa4a4981500e1f50500000000160014b736d505a7194b5c900c0837cc6046c3e18fa3580000000000";
+        let txid = "44b11f12c87b7ebd167e8a9f401cd678a2261cb9a233cd827f6513e2647bb2aa";
+        let mut reply = litecoind_reply();
+        reply["rules"] = json!(["csv", "!segwit", "taproot", "mweb"]);
+        reply["transactions"] = json!([{ "data": hogex, "txid": txid, "hash": txid }]);
+        reply["mweb"] = json!("0102");
+        let template = ParentTemplate::from_json("ltc", &reply).unwrap();
+        assert_eq!(template.transactions[0].data, hex::decode(hogex).unwrap());
+        assert_eq!(template.transactions[0].txid.to_string(), txid);
+        assert_eq!(template.mweb, Mweb::Present(vec![1, 2]));
+        let mut other = template.clone();
+        other.mweb = Mweb::Present(vec![1, 3]);
+        assert!(!template.same_work(&other));
+
+        reply["transactions"] = json!([{ "data": hogex }]);
+        let error = ParentTemplate::from_json("ltc", &reply).unwrap_err();
+        assert!(error.to_string().contains("MWEB transaction"), "{error}");
     }
 
     /// A commitment of any other shape used to be copied into the coinbase as given,

@@ -41,6 +41,8 @@ fn shares_blocks_nodes_and_workers_are_exposed() {
         "venture_mm_blocks_total{chain=\"aux1\",result=\"rejected\"} 1",
         "venture_mm_worker_shares_total{worker=\"alice.rig1\"} 2",
         "venture_mm_worker_difficulty_total{worker=\"alice.rig1\"} 1536.0",
+        "venture_mm_parent_template_unusable 0",
+        "venture_mm_parent_unbuildable_total 0",
     ] {
         assert!(has(&text, line), "missing `{line}` in:\n{text}");
     }

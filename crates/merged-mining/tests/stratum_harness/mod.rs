@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 use venture_merged_mining::coordinator::{
-    AuxBlock, AuxConfig, FoundBlock, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
+    AuxBlock, AuxConfig, FoundBlock, Mweb, NodeAuth, NodeEndpoint, ParentConfig, ParentTemplate,
 };
 use venture_merged_mining::stratum::version_rolling::DEFAULT_SERVER_MASK;
 use venture_merged_mining::stratum::{StratumLimits, VardiffConfig};
@@ -61,7 +61,7 @@ pub fn template(prev: u8, target: Target) -> ParentTemplate {
         transactions: Vec::new(),
         witness_commitment: None,
         longpollid: None,
-        has_mweb: false,
+        mweb: Mweb::Absent,
     }
 }
 
