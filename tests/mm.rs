@@ -166,6 +166,55 @@ fn aux_spec(dir: &Path, id: &str, chain_id: u32, parent_pow: &str) -> PathBuf {
     path
 }
 
+/// Flags for litecoind as the parent: scrypt, `mweb` and `segwit` rules, paying
+/// `OP_TRUE`.
+fn litecoin_parent(ltc: &litecoind::Litecoind) -> Vec<String> {
+    vec![
+        "--parent-url".into(),
+        ltc.rpc_url(),
+        "--parent-cookie".into(),
+        ltc.cookie_path().display().to_string(),
+        "--parent-pow".into(),
+        "scrypt".into(),
+        "--parent-rules".into(),
+        "mweb,segwit".into(),
+        "--parent-address-script".into(),
+        "51".into(),
+    ]
+}
+
+/// Flags for a Venture node as a SHA-256d parent, reached by its RPC address.
+fn venture_parent(parent: &Node) -> Vec<String> {
+    vec![
+        "--parent-url".into(),
+        parent.rpc.to_string(),
+        "--parent-cookie".into(),
+        parent.cookie_path().display().to_string(),
+        "--parent-pow".into(),
+        "sha256d".into(),
+        "--parent-rules".into(),
+        "segwit".into(),
+        "--parent-address-script".into(),
+        PARENT_PAYOUT_SCRIPT.into(),
+    ]
+}
+
+/// `ventured mm` flags: the parent's, each aux node, and a start difficulty low enough
+/// for a CPU miner's shares to come at once.
+fn mm_args(parent: Vec<String>, aux: &[String], start_difficulty: &str) -> Vec<String> {
+    let mut args = parent;
+    for spec in aux {
+        args.extend(["--aux".into(), spec.clone()]);
+    }
+    args.extend([
+        "--start-difficulty".into(),
+        start_difficulty.into(),
+        "--share-interval".into(),
+        "1".into(),
+    ]);
+    args
+}
+
 fn start_aux(spec: &Path) -> Node {
     Node::start(&["--chain", spec.to_str().expect("utf-8 path")])
 }
@@ -222,26 +271,11 @@ fn litecoind_parent_and_two_scrypt_aux_chains() {
     let b = start_aux(&aux_spec(dir.path(), "mm-b", 0x5646, "scrypt"));
     let ltc_start = ltc.height();
 
-    let args: Vec<String> = vec![
-        "--parent-url".into(),
-        ltc.rpc_url(),
-        "--parent-cookie".into(),
-        ltc.cookie_path().display().to_string(),
-        "--parent-pow".into(),
-        "scrypt".into(),
-        "--parent-rules".into(),
-        "mweb,segwit".into(),
-        "--parent-address-script".into(),
-        "51".into(),
-        "--aux".into(),
-        aux_by_url(&a),
-        "--aux".into(),
-        aux_by_url(&b),
-        "--start-difficulty".into(),
-        "0.002".into(),
-        "--share-interval".into(),
-        "1".into(),
-    ];
+    let args = mm_args(
+        litecoin_parent(&ltc),
+        &[aux_by_url(&a), aux_by_url(&b)],
+        "0.002",
+    );
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "scrypt");
     let diagnostics = || format!("{}\nlitecoind log:\n{}", mm.diagnostics(&miner), ltc.log());
@@ -314,24 +348,7 @@ fn litecoind_accepts_blocks_and_auxpows_with_rolled_versions() {
     let template = ltc.rpc("getblocktemplate", json!([{"rules": ["mweb", "segwit"]}]));
     let job_version = template["version"].as_u64().expect("template version") as u32;
 
-    let args: Vec<String> = vec![
-        "--parent-url".into(),
-        ltc.rpc_url(),
-        "--parent-cookie".into(),
-        ltc.cookie_path().display().to_string(),
-        "--parent-pow".into(),
-        "scrypt".into(),
-        "--parent-rules".into(),
-        "mweb,segwit".into(),
-        "--parent-address-script".into(),
-        "51".into(),
-        "--aux".into(),
-        aux_by_url(&aux),
-        "--start-difficulty".into(),
-        "0.002".into(),
-        "--share-interval".into(),
-        "1".into(),
-    ];
+    let args = mm_args(litecoin_parent(&ltc), &[aux_by_url(&aux)], "0.002");
     let mm = Coordinator::start(dir.path(), &args);
     // A new version after every nonce, so most shares (and blocks) are rolled.
     let miner = mm.miner_with(
@@ -420,28 +437,13 @@ fn venture_chain_as_sha256d_parent() {
     ]);
     let metrics_port = litecoind::free_port();
     let share_log = dir.path().join("shares.jsonl");
-    let args: Vec<String> = vec![
+    let mut args = mm_args(venture_parent(&parent), &[aux_by_url(&aux)], "0.0001");
+    args.extend([
         "--metrics".into(),
         format!("127.0.0.1:{metrics_port}"),
         "--share-log".into(),
         share_log.display().to_string(),
-        "--parent-url".into(),
-        parent.rpc.to_string(),
-        "--parent-cookie".into(),
-        parent.cookie_path().display().to_string(),
-        "--parent-pow".into(),
-        "sha256d".into(),
-        "--parent-rules".into(),
-        "segwit".into(),
-        "--parent-address-script".into(),
-        PARENT_PAYOUT_SCRIPT.into(),
-        "--aux".into(),
-        aux_by_url(&aux),
-        "--start-difficulty".into(),
-        "0.0001".into(),
-        "--share-interval".into(),
-        "1".into(),
-    ];
+    ]);
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "sha256d");
     let diagnostics = || mm.diagnostics(&miner);
@@ -529,24 +531,7 @@ fn a_venture_parent_is_mined_across_its_settlement_heights() {
     std::fs::write(&spec, text).unwrap();
     let parent = start_aux(&spec);
     let aux = start_aux(&aux_spec(dir.path(), "mm-d", 0x5646, "sha256d"));
-    let args: Vec<String> = vec![
-        "--parent-url".into(),
-        parent.rpc.to_string(),
-        "--parent-cookie".into(),
-        parent.cookie_path().display().to_string(),
-        "--parent-pow".into(),
-        "sha256d".into(),
-        "--parent-rules".into(),
-        "segwit".into(),
-        "--parent-address-script".into(),
-        PARENT_PAYOUT_SCRIPT.into(),
-        "--aux".into(),
-        aux_by_url(&aux),
-        "--start-difficulty".into(),
-        "0.0001".into(),
-        "--share-interval".into(),
-        "1".into(),
-    ];
+    let args = mm_args(venture_parent(&parent), &[aux_by_url(&aux)], "0.0001");
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "sha256d");
     let diagnostics = || format!("{}\nparent log:\n{}", mm.diagnostics(&miner), parent.log());
@@ -585,23 +570,9 @@ fn venture_parent_with_rolling_kept_below_its_chain_id() {
     let dir = tempfile::tempdir().unwrap();
     let parent = Node::start(&["--chain", "dev"]);
     let aux = start_aux(&aux_spec(dir.path(), "mm-g", 0x5646, "sha256d"));
-    let args: Vec<String> = vec![
-        "--parent-url".into(),
-        parent.rpc.to_string(),
-        "--parent-cookie".into(),
-        parent.cookie_path().display().to_string(),
-        "--parent-address-script".into(),
-        PARENT_PAYOUT_SCRIPT.into(),
-        "--aux".into(),
-        aux_by_url(&aux),
-        "--start-difficulty".into(),
-        "0.0001".into(),
-        "--share-interval".into(),
-        "1".into(),
-        // A Venture parent's version carries its chain id from bit 16 up.
-        "--version-rolling-mask".into(),
-        "0000e000".into(),
-    ];
+    let mut args = mm_args(venture_parent(&parent), &[aux_by_url(&aux)], "0.0001");
+    // A Venture parent's version carries its chain id from bit 16 up.
+    args.extend(["--version-rolling-mask".into(), "0000e000".into()]);
     let mm = Coordinator::start(dir.path(), &args);
     // The miner offers every bit; the server grants only bits 13 to 15.
     let miner = mm.miner_with(
@@ -646,22 +617,11 @@ fn an_aux_node_that_restarts_is_resumed_while_the_rest_keep_mining() {
     // By data directory: a restarted node may listen on another port.
     let by_datadir =
         |node: &Node| format!("datadir={},address={TEST_ADDRESS}", node.datadir.display());
-    let args: Vec<String> = vec![
-        "--parent-url".into(),
-        parent.rpc.to_string(),
-        "--parent-cookie".into(),
-        parent.cookie_path().display().to_string(),
-        "--parent-address-script".into(),
-        PARENT_PAYOUT_SCRIPT.into(),
-        "--aux".into(),
-        by_datadir(&first),
-        "--aux".into(),
-        by_datadir(&second),
-        "--start-difficulty".into(),
-        "0.0001".into(),
-        "--share-interval".into(),
-        "1".into(),
-    ];
+    let args = mm_args(
+        venture_parent(&parent),
+        &[by_datadir(&first), by_datadir(&second)],
+        "0.0001",
+    );
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "sha256d");
     let diagnostics = || mm.diagnostics(&miner);
@@ -699,19 +659,14 @@ fn the_aux_chains_keep_being_mined_while_the_parent_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let mut parent = Node::start(&["--chain", "dev"]);
     let aux = start_aux(&aux_spec(dir.path(), "mm-f", 0x5646, "sha256d"));
-    let args: Vec<String> = vec![
-        // By data directory: the restarted parent listens on another port.
+    // By data directory: the restarted parent listens on another port.
+    let by_datadir = vec![
         "--parent-datadir".into(),
         parent.datadir.display().to_string(),
         "--parent-address-script".into(),
         PARENT_PAYOUT_SCRIPT.into(),
-        "--aux".into(),
-        aux_by_url(&aux),
-        "--start-difficulty".into(),
-        "0.0001".into(),
-        "--share-interval".into(),
-        "1".into(),
     ];
+    let args = mm_args(by_datadir, &[aux_by_url(&aux)], "0.0001");
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "sha256d");
     let diagnostics = || mm.diagnostics(&miner);
@@ -814,24 +769,11 @@ fn litecoind_parent_with_mweb_active_restarting_midway() {
     // Peg-ins and peg-outs wait in the mempool when mining starts.
     let first = mweb_traffic(&ltc);
     let ltc_start = ltc.height();
-    let args: Vec<String> = vec![
-        "--parent-url".into(),
-        ltc.rpc_url(),
-        "--parent-cookie".into(),
-        ltc.cookie_path().display().to_string(),
-        "--parent-pow".into(),
-        "scrypt".into(),
-        "--parent-address-script".into(),
-        "51".into(),
-        "--aux".into(),
-        aux_by_url(&a),
-        "--aux".into(),
-        aux_by_url(&b),
-        "--start-difficulty".into(),
-        "0.002".into(),
-        "--share-interval".into(),
-        "1".into(),
-    ];
+    let args = mm_args(
+        litecoin_parent(&ltc),
+        &[aux_by_url(&a), aux_by_url(&b)],
+        "0.002",
+    );
     let mm = Coordinator::start(dir.path(), &args);
     let miner = mm.miner(dir.path(), "scrypt");
     let diagnostics = || format!("{}\nlitecoind log:\n{}", mm.diagnostics(&miner), ltc.log());
