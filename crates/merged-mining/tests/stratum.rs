@@ -11,11 +11,11 @@ use serde_json::json;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 use stratum_harness::{
-    aux_block, config, easy_vardiff, error_code, serve, sha256d_server, template, Raw,
+    aux_block, config, easy_vardiff, error_code, miner_config, serve, sha256d_server, template, Raw,
 };
 use venture_auxpow::AuxPow;
 use venture_merged_mining::coordinator::FoundBlock;
-use venture_merged_mining::{Coordinator, StratumMiner, StratumMinerConfig};
+use venture_merged_mining::{Coordinator, StratumMiner};
 use venture_pow::{PowAlgorithm, Target, U256};
 
 fn next_found(found: &Receiver<FoundBlock>) -> FoundBlock {
@@ -33,18 +33,7 @@ fn miner_shares_become_a_parent_block_and_auxpows() {
         coordinator.update_aux(0, Some(chains[0].clone()), Instant::now());
         coordinator.update_aux(1, Some(chains[1].clone()), Instant::now());
         let addr = serve(coordinator.clone(), easy_vardiff());
-        let miner = StratumMiner::start(StratumMinerConfig {
-            server: addr.to_string(),
-            user: "worker".into(),
-            password: "x".into(),
-            threads: 1,
-            pow,
-            job_log: None,
-            version_rolling_mask: None,
-            nonces_per_version: venture_merged_mining::stratum_client::FULL_NONCE_RANGE,
-            extranonce_subscribe: true,
-        })
-        .unwrap();
+        let miner = StratumMiner::start(miner_config(addr.to_string(), pow)).unwrap();
 
         let mut parent_seen = false;
         let mut aux_seen = [false, false];

@@ -8,7 +8,9 @@ mod stratum_harness;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::time::{Duration, Instant};
-use stratum_harness::{config, easy_vardiff, error_code, serve, serve_limited, template, Raw};
+use stratum_harness::{
+    config, easy_vardiff, error_code, miner_config, serve, serve_limited, template, Raw,
+};
 use venture_merged_mining::stratum::difficulty::difficulty_for_target;
 use venture_merged_mining::stratum::limits::MAX_WORKER_NAME;
 use venture_merged_mining::stratum::{StratumLimits, VardiffConfig, MAX_LINE};
@@ -243,15 +245,11 @@ fn the_miner_drops_a_server_that_sends_an_endless_line() {
     // A hostile upstream: it answers the miner with one line that never ends.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let miner = StratumMiner::start(StratumMinerConfig {
-        server: listener.local_addr().unwrap().to_string(),
-        user: "w".into(),
-        password: "x".into(),
         threads: 0,
-        pow: PowAlgorithm::Sha256d,
-        job_log: None,
-        version_rolling_mask: None,
-        nonces_per_version: venture_merged_mining::stratum_client::FULL_NONCE_RANGE,
-        extranonce_subscribe: true,
+        ..miner_config(
+            listener.local_addr().unwrap().to_string(),
+            PowAlgorithm::Sha256d,
+        )
     })
     .unwrap();
     let (mut upstream, _) = listener.accept().unwrap();

@@ -9,10 +9,10 @@ use bitcoin::consensus::encode;
 use serde_json::{json, Value};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
-use stratum_harness::{aux_block, config, easy_vardiff, serve};
+use stratum_harness::{aux_block, config, easy_vardiff, miner_config, serve};
 use venture_auxpow::AuxPow;
 use venture_merged_mining::coordinator::{FoundBlock, ParentTemplate};
-use venture_merged_mining::{Coordinator, StratumMiner, StratumMinerConfig};
+use venture_merged_mining::{Coordinator, StratumMiner};
 use venture_pow::PowAlgorithm;
 
 /// A HogEx from a litecoind 0.21.2.1 regtest template.
@@ -62,18 +62,7 @@ fn mweb_templates_make_parent_blocks_or_say_why_not() {
         .unwrap_or_default();
     assert!(error.contains("`mweb` is not hex"), "{stats}");
     let addr = serve(coordinator.clone(), easy_vardiff());
-    let miner = StratumMiner::start(StratumMinerConfig {
-        server: addr.to_string(),
-        user: "worker".into(),
-        password: "x".into(),
-        threads: 1,
-        pow,
-        job_log: None,
-        version_rolling_mask: None,
-        nonces_per_version: venture_merged_mining::stratum_client::FULL_NONCE_RANGE,
-        extranonce_subscribe: true,
-    })
-    .unwrap();
+    let miner = StratumMiner::start(miner_config(addr.to_string(), pow)).unwrap();
 
     // Unusable: the aux chains still get proofs, the parent gets nothing.
     let mut aux_seen = [false, false];

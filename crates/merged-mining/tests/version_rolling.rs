@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use stratum_harness::{
-    aux_block, config, easy_vardiff, error_code, serve, sha256d_server, template, Raw,
+    aux_block, config, easy_vardiff, error_code, miner_config, serve, sha256d_server, template, Raw,
 };
 use venture_auxpow::AuxPow;
 use venture_merged_mining::coordinator::FoundBlock;
@@ -194,16 +194,11 @@ fn a_rolling_miner_s_blocks_and_auxpows_carry_the_versions_it_hashed() {
     coordinator.update_parent(template(1, parent_target), Instant::now());
     let addr = serve(coordinator.clone(), easy_vardiff());
     let miner = StratumMiner::start(StratumMinerConfig {
-        server: addr.to_string(),
         user: "roller".into(),
-        password: "x".into(),
-        threads: 1,
-        pow,
-        job_log: None,
         version_rolling_mask: Some(DEFAULT_SERVER_MASK),
         // A new version after every nonce: most shares are rolled.
         nonces_per_version: 1,
-        extranonce_subscribe: true,
+        ..miner_config(addr.to_string(), pow)
     })
     .unwrap();
 

@@ -14,7 +14,10 @@ use venture_merged_mining::coordinator::{
 };
 use venture_merged_mining::stratum::version_rolling::DEFAULT_SERVER_MASK;
 use venture_merged_mining::stratum::{StratumLimits, VardiffConfig};
-use venture_merged_mining::{Coordinator, CoordinatorConfig, StratumConfig, StratumServer};
+use venture_merged_mining::stratum_client::FULL_NONCE_RANGE;
+use venture_merged_mining::{
+    Coordinator, CoordinatorConfig, StratumConfig, StratumMinerConfig, StratumServer,
+};
 use venture_pow::{PowAlgorithm, Target, U256};
 
 fn endpoint() -> NodeEndpoint {
@@ -84,6 +87,21 @@ pub fn sha256d_server(
     coordinator.update_parent(template(1, parent_target), Instant::now());
     let addr = serve(coordinator.clone(), easy_vardiff());
     (coordinator, found, addr)
+}
+
+/// A one-thread CPU miner's settings for `server`: worker `worker`, no version rolling.
+pub fn miner_config(server: String, pow: PowAlgorithm) -> StratumMinerConfig {
+    StratumMinerConfig {
+        server,
+        user: "worker".into(),
+        password: "x".into(),
+        threads: 1,
+        pow,
+        job_log: None,
+        version_rolling_mask: None,
+        nonces_per_version: FULL_NONCE_RANGE,
+        extranonce_subscribe: true,
+    }
 }
 
 /// Starts a server with the default limits; returns its address.
