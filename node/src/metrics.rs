@@ -8,7 +8,7 @@ use futures::FutureExt;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use venture_chain::ChainObserver;
 use venture_mempool::SharedMempool;
 use venture_metrics::{
@@ -16,6 +16,11 @@ use venture_metrics::{
 };
 use venture_network::NetworkHandle;
 use venture_rpc::SharedChain;
+
+/// Scrapes closer together than this are answered with the values already read: a
+/// flood of requests on the metrics port reads the chain, the mempool and the disk at
+/// most this often. Events (blocks connected, reorganisations) are always current.
+const MIN_REFRESH_INTERVAL: Duration = Duration::from_millis(500);
 
 /// The chain's events, counted.
 struct ChainCounters(NodeMetrics);
@@ -53,18 +58,27 @@ pub async fn start(
         chain.set_observer(Arc::new(ChainCounters(metrics.clone())));
         metrics
     };
+    // When the values were last read. Held across a refresh, so that scrapes arriving
+    // together read the node once.
+    let last_read = Arc::new(tokio::sync::Mutex::new(None::<Instant>));
     let refresh: Refresh = Arc::new(move || {
-        let (metrics, chain, mempool, network) = (
+        let (metrics, chain, mempool, network, last_read) = (
             metrics.clone(),
             chain.clone(),
             mempool.clone(),
             network.clone(),
+            last_read.clone(),
         );
         async move {
+            let mut last_read = last_read.lock().await;
+            if last_read.is_some_and(|at| at.elapsed() < MIN_REFRESH_INTERVAL) {
+                return;
+            }
             match snapshot(chain, mempool, &network).await {
                 Ok(snapshot) => metrics.update(&snapshot),
                 Err(e) => tracing::warn!("metrics not refreshed: {e:#}"),
             }
+            *last_read = Some(Instant::now());
         }
         .boxed()
     });
