@@ -26,7 +26,7 @@ const MIN_REFRESH_INTERVAL: Duration = Duration::from_millis(500);
 struct ChainCounters(NodeMetrics);
 
 impl ChainObserver for ChainCounters {
-    fn block_connected(&self, _height: u32, elapsed: Duration) {
+    fn block_connected(&self, elapsed: Duration) {
         self.0.block_connected(elapsed);
     }
 
@@ -36,7 +36,8 @@ impl ChainObserver for ChainCounters {
 }
 
 /// Binds `addr`, registers the node's metrics next to what `registry` holds (libp2p's),
-/// hooks them into the chain and serves them until the runtime stops. Returns the bound address, also written to the data directory.
+/// hooks them into the chain and serves them until the runtime stops. Returns the bound
+/// address, also written to the data directory.
 pub async fn start(
     addr: SocketAddr,
     mut registry: Registry,

@@ -137,7 +137,7 @@ impl Chain {
         self.events.push(ChainEvent::Connected(Arc::new(block)));
         self.tip_tx.send_replace(tip_info(&entry));
         if let Some(observer) = &self.observer {
-            observer.block_connected(entry.height, started.elapsed());
+            observer.block_connected(started.elapsed());
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 /// Receives what the chain does as it does it.
 pub trait ChainObserver: Send + Sync {
     /// A block became the tip; `elapsed` is its validation and database write.
-    fn block_connected(&self, height: u32, elapsed: Duration);
+    fn block_connected(&self, elapsed: Duration);
     /// The active chain left `depth` blocks for a heavier branch.
     fn reorganized(&self, depth: u32);
 }

@@ -5,6 +5,7 @@
 mod auxpow;
 mod blockchain;
 mod control;
+mod mempool;
 mod mining;
 mod network;
 mod rawtx;
@@ -143,6 +144,7 @@ pub fn core_methods() -> Methods {
     mining::register(&mut methods);
     network::register(&mut methods);
     rawtx::register(&mut methods);
+    mempool::register(&mut methods);
     venture::register(&mut methods);
     control::register(&mut methods);
     methods
@@ -266,10 +268,10 @@ mod tests {
             rawtx::TestMempoolAccept,
             rawtx::DecodeRawTransaction,
             rawtx::GetRawTransaction,
-            rawtx::GetMempoolInfo,
-            rawtx::GetRawMempool,
-            rawtx::GetMempoolEntry,
-            rawtx::EstimateSmartFee,
+            mempool::GetMempoolInfo,
+            mempool::GetRawMempool,
+            mempool::GetMempoolEntry,
+            mempool::EstimateSmartFee,
             rawtx::ScanTxOutSet,
             venture::GetVentureInfo,
             venture::GetVentureAllocation,
