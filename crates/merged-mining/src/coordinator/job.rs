@@ -252,7 +252,7 @@ impl Job {
     /// The full parent block for `submitblock`: the template's transactions as the node
     /// gave them and, with MWEB, the marker and the extension block after them.
     pub fn block_bytes(&self, header: &Header, coinbase: &[u8]) -> Result<Vec<u8>, MmError> {
-        if let Mweb::Unusable(why) = &self.template.mweb {
+        if let Some(why) = self.template.mweb.problem() {
             return Err(MmError::Job(format!(
                 "the parent template cannot make a valid block: {why}"
             )));

@@ -6,7 +6,6 @@
 //! carry (and the `mining.notify` line miners read): a template asking for more is
 //! refused rather than mined into blocks no aux chain accepts.
 
-use bitcoin::consensus::encode;
 use bitcoin::{Amount, ScriptBuf, TxOut};
 use serde_json::Value;
 use venture_auxpow::MAX_PARENT_COINBASE_BYTES;
@@ -44,7 +43,7 @@ pub fn required_outputs(reply: &Value) -> Result<Vec<TxOut>, String> {
             value: Amount::from_sat(amount),
             script_pubkey: ScriptBuf::from_bytes(script),
         };
-        bytes += encode::serialize(&output).len();
+        bytes += output.size();
         if bytes > MAX_REQUIRED_OUTPUT_BYTES {
             return Err(format!(
                 "`{REQUIRED_OUTPUTS_FIELD}` takes more than {MAX_REQUIRED_OUTPUT_BYTES} bytes: the parent coinbase could not carry an AuxPoW"
@@ -58,6 +57,7 @@ pub fn required_outputs(reply: &Value) -> Result<Vec<TxOut>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bitcoin::consensus::encode;
     use serde_json::json;
 
     #[test]

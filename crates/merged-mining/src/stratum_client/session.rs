@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::Ordering;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tracing::{debug, info, warn};
 
 /// A server that says nothing for this long is presumed gone.
@@ -367,10 +367,7 @@ fn log_job(shared: &Shared, job: &Notified, clean: bool) {
     let Some(path) = &shared.config.job_log else {
         return;
     };
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
+    let now_ms = crate::stratum::share_log::now_ms();
     let prev = bitcoin::BlockHash::from_byte_array(job.prev_hash);
     let line = format!("{now_ms} {} {prev} {clean}\n", job.job_id);
     let written = std::fs::OpenOptions::new()
