@@ -102,18 +102,22 @@ impl RpcClient {
         if status == 401 {
             return Err(ClientError::Unauthorized);
         }
-        let reply: Value = serde_json::from_str(&reply).map_err(|_| ClientError::BadReply {
+        let mut reply: Value = serde_json::from_str(&reply).map_err(|_| ClientError::BadReply {
             status,
             body: reply.chars().take(200).collect(),
         })?;
-        match reply.get("error") {
-            Some(error) if !error.is_null() => Err(ClientError::Rpc(RpcFailure {
+        if let Some(error) = reply.get("error").filter(|e| !e.is_null()) {
+            return Err(ClientError::Rpc(RpcFailure {
                 http_status: status,
                 code: error["code"].as_i64().unwrap_or(0),
                 message: error["message"].as_str().unwrap_or_default().to_string(),
-            })),
-            _ => Ok(reply.get("result").cloned().unwrap_or(Value::Null)),
+            }));
         }
+        // Taken out rather than cloned: a template reply can be megabytes.
+        Ok(reply
+            .get_mut("result")
+            .map(Value::take)
+            .unwrap_or(Value::Null))
     }
 
     /// Posts a raw body; returns the HTTP status and body.
