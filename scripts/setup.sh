@@ -3,12 +3,16 @@
 #   libclang-dev  RocksDB's Rust bindings are generated with bindgen at build time
 #   litecoind     a real Bitcoin Core–family node and client (litecoin-cli) for the
 #                 end-to-end tests and as a merged-mining parent chain
+#   curl, python3 what scripts/devnet.sh drives nodes with
 # Rust itself comes from rustup (https://rustup.rs). Safe to run repeatedly.
 set -eu
 
 missing=""
 dpkg -s libclang-dev >/dev/null 2>&1 || missing="$missing libclang-dev"
 command -v litecoind >/dev/null 2>&1 || missing="$missing litecoind"
+# devnet.sh (and its end-to-end test) drive nodes with curl and python3.
+command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 [ -z "$missing" ] && exit 0
 
 echo "installing:$missing" >&2
