@@ -9,8 +9,9 @@
 #
 # Every node runs the built-in dev chain with its own data directory DIR/nodeI, a free
 # RPC port (written to DIR/nodeI/rpc.addr), a free peer-to-peer port on 127.0.0.1 and
-# Prometheus metrics on a free port (DIR/nodeI/metrics.addr); nodes 1..N-1 use node 0
-# as their bootnode. Default DIR: ./devnet.
+# Prometheus metrics on a free port (DIR/nodeI/metrics.addr) and the explorer and
+# dashboard on another (DIR/nodeI/http.addr); nodes 1..N-1 use node 0 as their
+# bootnode. Default DIR: ./devnet.
 #
 # With --parent litecoind the chain is merge-mined: two litecoind regtest nodes (the
 # parent and the peer its getblocktemplate needs), `ventured mm` between the parent and
@@ -105,7 +106,7 @@ start_node() { # index extra-args...
   mkdir -p "$node_dir"
   rm -f "$node_dir/rpc.addr"
   "$bin" run --chain "$chain" --datadir "$node_dir" --rpc-port 0 \
-    --p2p-listen /ip4/127.0.0.1/tcp/0 --no-mdns --metrics 127.0.0.1:0 "$@" >"$node_dir.log" 2>&1 &
+    --p2p-listen /ip4/127.0.0.1/tcp/0 --no-mdns --metrics 127.0.0.1:0 --http 127.0.0.1:0 "$@" >"$node_dir.log" 2>&1 &
   echo $! >"$node_dir/pid"
   wait_ready "$node_dir"
 }
@@ -174,6 +175,7 @@ case "$command" in
       echo "coordinator metrics: http://$(sed -n 's/^metrics listening on //p' "$dir/mm.log")/metrics"
     fi
     echo "devnet of $count node(s) in $dir (bootnode $seed)"
+    echo "dashboard: http://$(cat "$dir/node0/http.addr")/"
     for node_dir in "$dir"/node*/; do
       echo "  $(basename "$node_dir") metrics: http://$(cat "$node_dir/metrics.addr")/metrics"
     done

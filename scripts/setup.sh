@@ -4,6 +4,7 @@
 #   litecoind     a real Bitcoin Core–family node and client (litecoin-cli) for the
 #                 end-to-end tests and as a merged-mining parent chain
 #   curl, python3 what scripts/devnet.sh drives nodes with
+#   chromium      a real browser, headless, for the explorer's end-to-end test
 # Rust itself comes from rustup (https://rustup.rs). Safe to run repeatedly.
 set -eu
 
@@ -13,6 +14,8 @@ command -v litecoind >/dev/null 2>&1 || missing="$missing litecoind"
 # devnet.sh (and its end-to-end test) drive nodes with curl and python3.
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+# The explorer's pages are tested in a real browser.
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -z "$missing" ] && exit 0
 
 echo "installing:$missing" >&2

@@ -63,6 +63,17 @@ fn a_merge_mined_devnet_comes_up_grows_and_goes_down_in_one_command_each() {
         printed.contains("node1 metrics: http://127.0.0.1:"),
         "{printed}"
     );
+    let dashboard = printed
+        .lines()
+        .find_map(|line| line.strip_prefix("dashboard: "))
+        .unwrap_or_else(|| panic!("no dashboard URL in {printed}"));
+    let home = ureq::get(dashboard)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(home.contains("id=\"tip-height\""), "{home}");
     let pids: Vec<String> = ["ltc0", "ltc1", "mm", "node0", "node1", "miner0"]
         .iter()
         .map(|p| {

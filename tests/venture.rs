@@ -9,35 +9,16 @@ use bitcoin::consensus::encode;
 use bitcoin::hashes::Hash;
 use bitcoin::{Amount, ScriptBuf, Transaction, TxMerkleNode, TxOut, Witness};
 use common::auxpow::merge_mine;
-use common::{Node, TEST_ADDRESS};
+use common::{dev_spec_with_venture as write_spec, Node, SMALL_VENTURE, TEST_ADDRESS};
 use serde_json::{json, Value};
 use std::str::FromStr;
 
 const MINER_A: &str = "vdev1qyysjzgfpyysjzgfpyysjzgfpyysjzgfpqe3csc";
 const MINER_B: &str = "vdev1qj2ff9y5jj2ff9y5jj2ff9y5jj2ff9y5jnjgl6w";
 
-/// The dev chain with a venture allocation: 10 coins over heights 1..=10 in epochs of
-/// 5 blocks, merge-mined blocks only, locked 2 blocks after settlement.
+/// The dev chain with the common test allocation (see [`common::SMALL_VENTURE`]).
 fn venture_spec(dir: &std::path::Path) -> String {
-    write_spec(
-        dir,
-        "start_height = 1\nend_height = 10\ntotal = 1_000_000_000\nepoch_length = 5\neligible = \"merge_mined\"\n\n[venture.vesting]\ncliff_blocks = 2\n",
-    )
-}
-
-/// The dev chain with the given `[venture]` table.
-fn write_spec(dir: &std::path::Path, venture: &str) -> String {
-    let spec = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../chainspec/dev.toml"
-    ))
-    .unwrap()
-    .replace("id = \"dev\"", "id = \"venture-e2e\"")
-        + "\n[venture]\n"
-        + venture;
-    let path = dir.join("venture.toml");
-    std::fs::write(&path, spec).unwrap();
-    path.display().to_string()
+    write_spec(dir, SMALL_VENTURE)
 }
 
 #[test]

@@ -368,6 +368,14 @@ pub struct RunArgs {
     /// a free one). Anything but loopback exposes them.
     #[arg(help_heading = "Operations", long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// Serve the block explorer and launch dashboard at http://ADDR/ (read-only, no
+    /// login; off unless given, except with --dev, where it listens on loopback at a
+    /// free port). Anything but loopback shows it to everyone who can reach the port.
+    #[arg(help_heading = "Operations", long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+    /// Do not serve the explorer, not even with --dev.
+    #[arg(help_heading = "Operations", long, conflicts_with = "http")]
+    pub no_http: bool,
     /// Run this shell command each time the best block changes, `%s` replaced by its
     /// hash (as Bitcoin Core's -blocknotify), e.g. to make pool software fetch new work.
     #[arg(help_heading = "Mining", long, value_name = "CMD")]

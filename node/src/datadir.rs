@@ -21,6 +21,11 @@ pub fn rpc_addr_file(datadir: &Path) -> PathBuf {
     datadir.join("rpc.addr")
 }
 
+/// Where the explorer's bound address is written while it runs.
+pub fn http_addr_file(datadir: &Path) -> PathBuf {
+    datadir.join("http.addr")
+}
+
 /// Where the metrics server's bound address is written while it runs.
 pub fn metrics_addr_file(datadir: &Path) -> PathBuf {
     datadir.join("metrics.addr")

@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod datadir;
 mod dev_account;
+mod explorer;
 mod logging;
 mod manifest;
 mod metrics;

@@ -47,6 +47,12 @@ pub fn run(args: RunArgs, dev: bool) -> Result<ExitCode> {
         None => datadir::resolve(args.chain.datadir.as_deref(), &params),
     };
     let mining = mining_config(&args, dev, &params)?;
+    // The explorer is on by default for --dev only, on loopback at a free port.
+    let http = match (args.http, dev && !args.no_http) {
+        (Some(addr), _) => Some(addr),
+        (None, true) => Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+        (None, false) => None,
+    };
     let mut opened = datadir::open_chain(params.clone(), &dir)?;
     opened
         .set_tx_index(args.txindex)
@@ -57,7 +63,7 @@ pub fn run(args: RunArgs, dev: bool) -> Result<ExitCode> {
         .thread_name("ventured")
         .build()
         .context("cannot start the async runtime")?;
-    let result = runtime.block_on(serve(&args, params, chain, &dir, mining));
+    let result = runtime.block_on(serve(&args, params, chain, &dir, mining, http));
     drop(temporary);
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -94,6 +100,7 @@ async fn serve(
     chain: SharedChain,
     dir: &Path,
     mining: Option<(MinerConfig, String)>,
+    http: Option<SocketAddr>,
 ) -> Result<()> {
     // Bad entries are refused before anything is bound or written.
     let mut credentials = Credentials::new();
@@ -173,6 +180,16 @@ async fn serve(
         credentials,
         methods: core_methods(),
     };
+    let http_addr = match http {
+        Some(addr) => {
+            let mut rx = shutdown_rx.clone();
+            let stop = async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            };
+            Some(crate::explorer::start(addr, ctx.clone(), dir, stop).await?)
+        }
+        None => None,
+    };
     let server = tokio::spawn(venture_rpc::serve(listener, ctx, config, server_shutdown));
     tokio::spawn(log_new_tips(chain.clone()));
     let metrics_addr = match (args.metrics, registry) {
@@ -210,6 +227,9 @@ async fn serve(
     if let Some(addr) = metrics_addr {
         println!("  metrics   http://{addr}/metrics");
     }
+    if let Some(addr) = http_addr {
+        println!("  explorer  http://{addr}/");
+    }
 
     tokio::select! {
         _ = shutdown_rx.wait_for(|stop| *stop) => info!("stop requested over RPC"),
@@ -232,6 +252,7 @@ async fn serve(
     venture_rpc::remove_cookie(&cookie_path);
     let _ = std::fs::remove_file(datadir::rpc_addr_file(dir));
     let _ = std::fs::remove_file(datadir::metrics_addr_file(dir));
+    let _ = std::fs::remove_file(datadir::http_addr_file(dir));
     let tip = chain.lock().map(|c| c.tip()).ok();
     if let Some(tip) = tip {
         info!(height = tip.height, hash = %tip.hash, "shut down cleanly");

@@ -9,6 +9,7 @@ use venture_rpc_client::{ClientError, RpcClient};
 
 pub mod auxpow;
 pub mod blocks;
+pub mod browser;
 
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -277,4 +278,24 @@ pub fn rss_kb(pid: u32) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
+}
+
+/// A venture allocation small enough to settle in a test: 10 coins over heights 1..=10
+/// in epochs of 5 blocks, merge-mined blocks only, locked 2 blocks after settlement.
+pub const SMALL_VENTURE: &str = "start_height = 1\nend_height = 10\ntotal = 1_000_000_000\nepoch_length = 5\neligible = \"merge_mined\"\n\n[venture.vesting]\ncliff_blocks = 2\n";
+
+/// The dev chain's spec, renamed, with `venture` as its `[venture]` table, written to
+/// `dir`; returns the file's path.
+pub fn dev_spec_with_venture(dir: &Path, venture: &str) -> String {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../chainspec/dev.toml"
+    ))
+    .unwrap()
+    .replace("id = \"dev\"", "id = \"venture-e2e\"")
+        + "\n[venture]\n"
+        + venture;
+    let path = dir.join("venture.toml");
+    std::fs::write(&path, spec).unwrap();
+    path.display().to_string()
 }
