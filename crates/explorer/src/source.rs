@@ -38,7 +38,7 @@ pub struct Explorer {
     methods: Methods,
     pub site: Site,
     /// One address lookup (a walk over the UTXO set) at a time.
-    scans: Semaphore,
+    scans: Arc<Semaphore>,
 }
 
 impl Explorer {
@@ -47,7 +47,7 @@ impl Explorer {
             ctx,
             methods,
             site,
-            scans: Semaphore::new(1),
+            scans: Arc::new(Semaphore::new(1)),
         }
     }
 
@@ -103,12 +103,16 @@ impl Explorer {
     /// iterator reads one consistent snapshot), so blocks keep being connected, and one
     /// walk runs at a time: a visitor cannot make the node walk it twice at once.
     pub async fn coins_of(&self, script: ScriptBuf, max: usize) -> Result<AddressCoins, PageError> {
-        let _permit = self
+        // The permit moves into the walk itself: a request that times out stops waiting,
+        // but the walk runs to its end and holds the permit until then.
+        let permit = self
             .scans
-            .try_acquire()
+            .clone()
+            .try_acquire_owned()
             .map_err(|_| PageError::Busy("another address lookup is running"))?;
         let store = self.with_chain(|chain| Ok(chain.shared_store())).await?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut found = AddressCoins::default();
             store
                 .for_each_coin(|outpoint, coin| {

@@ -326,6 +326,31 @@ async fn uptime_counts_from_the_start() {
 }
 
 #[tokio::test]
+async fn setmocktime_pins_the_chains_clock_on_development_chains_only() {
+    let node = TestNode::new();
+    let pinned = 2_000_000_000;
+    assert_eq!(
+        node.call_both("setmocktime", vec![json!(pinned)])
+            .await
+            .unwrap(),
+        Value::Null
+    );
+    assert_eq!(node.chain().clock().now(), pinned);
+    // Templates are built at the pinned time.
+    let template = node.call("getblocktemplate", json!([{}])).await.unwrap();
+    assert_eq!(template["curtime"], json!(pinned));
+    let error = node.call("setmocktime", json!([-1])).await.unwrap_err();
+    assert_eq!(error.message, "Mocktime cannot be negative: -1.");
+    node.call("setmocktime", json!([0])).await.unwrap();
+    assert_ne!(node.chain().clock().now(), pinned);
+    let live = TestNode::with_params(common::venture_dev_params(|text| {
+        text.replace("chain_type = \"development\"", "chain_type = \"local\"")
+    }));
+    let error = live.call("setmocktime", json!([pinned])).await.unwrap_err();
+    assert_eq!(error.message, "setmocktime is for development chains only");
+}
+
+#[tokio::test]
 async fn stop_answers_then_asks_the_node_to_shut_down() {
     let node = TestNode::new();
     let shutdown = node.ctx.shutdown.subscribe();
