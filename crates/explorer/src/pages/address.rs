@@ -13,6 +13,8 @@ use venture_primitives::address_to_script;
 
 /// Coins listed, newest first; the balance counts them all.
 const MAX_LISTED: usize = 200;
+/// Venture tranches listed, newest first; the totals count them all.
+const MAX_TRANCHES: usize = 200;
 
 pub async fn page(
     State(explorer): State<Arc<Explorer>>,
@@ -132,34 +134,48 @@ fn venture_section(allocation: &Value, ticker: &str) -> String {
         ],
     );
     let none = Vec::new();
-    for epoch in allocation["epochs"].as_array().unwrap_or(&none) {
-        for tranche in epoch["tranches"].as_array().unwrap_or(&none) {
-            let txid = tranche["txid"].as_str().unwrap_or_default();
-            let block = epoch["block"].as_str().unwrap_or_default();
-            let state = if tranche["spent"].as_bool() == Some(true) {
-                "spent"
-            } else if tranche["locked"].as_bool() == Some(true) {
-                "locked"
-            } else {
-                "vested"
-            };
-            table.row(&[
-                esc(&epoch["epoch"].to_string()),
-                link(
-                    &format!("/block/{}", epoch["settled_at"]),
-                    &epoch["settled_at"].to_string(),
-                ),
-                format!(
-                    "<span class=\"mono\">{}:{}</span>",
-                    link(&format!("/tx/{txid}?block={block}"), &short(txid)),
-                    tranche["vout"]
-                ),
-                trim_decimals(tranche["amount"].as_f64().unwrap_or(0.0)),
-                esc(&tranche["unlock_height"].to_string()),
-                state.into(),
-            ]);
-        }
+    let tranches: Vec<(&Value, &Value)> = allocation["epochs"]
+        .as_array()
+        .unwrap_or(&none)
+        .iter()
+        .flat_map(|epoch| {
+            let tranches = epoch["tranches"].as_array().unwrap_or(&none);
+            tranches.iter().map(move |tranche| (epoch, tranche))
+        })
+        .collect();
+    for &(epoch, tranche) in tranches.iter().rev().take(MAX_TRANCHES) {
+        let txid = tranche["txid"].as_str().unwrap_or_default();
+        let block = epoch["block"].as_str().unwrap_or_default();
+        let state = if tranche["spent"].as_bool() == Some(true) {
+            "spent"
+        } else if tranche["locked"].as_bool() == Some(true) {
+            "locked"
+        } else {
+            "vested"
+        };
+        table.row(&[
+            esc(&epoch["epoch"].to_string()),
+            link(
+                &format!("/block/{}", epoch["settled_at"]),
+                &epoch["settled_at"].to_string(),
+            ),
+            format!(
+                "<span class=\"mono\">{}:{}</span>",
+                link(&format!("/tx/{txid}?block={block}"), &short(txid)),
+                tranche["vout"]
+            ),
+            trim_decimals(tranche["amount"].as_f64().unwrap_or(0.0)),
+            esc(&tranche["unlock_height"].to_string()),
+            state.into(),
+        ]);
     }
     html.push_str(&table.finish());
+    if tranches.len() > MAX_TRANCHES {
+        let _ = write!(
+            html,
+            "<p class=\"note\">The newest {MAX_TRANCHES} of {} tranches are listed.</p>",
+            tranches.len()
+        );
+    }
     html
 }

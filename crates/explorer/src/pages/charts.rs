@@ -33,7 +33,8 @@ pub struct ChartData {
     pub merge_mined_share: Vec<(f64, f64)>,
 }
 
-/// The last `window` blocks of the active chain as chart series.
+/// The last `window` blocks of the active chain as chart series, in one pass over the
+/// index (one lookup per block).
 pub fn chart_data(chain: &Chain, window: u32) -> ChartData {
     let index = chain.index();
     let tip = chain.height();
@@ -45,19 +46,30 @@ pub fn chart_data(chain: &Chain, window: u32) -> ChartData {
         merge_mined_share: Vec::new(),
     };
     let entry_at = |height: u32| index.active_at(height).and_then(|hash| index.get(&hash));
+    // What the loop needs from before the window: the previous block's time, and the
+    // running merge-mined count SHARE_WINDOW blocks back (kept in a ring as it goes).
     let mut previous_time = first
         .checked_sub(1)
         .and_then(entry_at)
         .map(|e| e.header.time);
+    let mut counts: std::collections::VecDeque<(u32, u32)> = (first.saturating_sub(SHARE_WINDOW)
+        ..first)
+        .filter_map(|h| entry_at(h).map(|e| (h, e.merge_mined_count)))
+        .collect();
+    // Difficulty changes only when the bits do.
+    let mut last_bits = (u32::MAX, 0.0);
     for height in first..=tip {
         let Some(entry) = entry_at(height) else {
             continue;
         };
         let x = f64::from(height);
-        let difficulty = difficulty_of_bits(entry.header.bits.to_consensus());
+        let bits = entry.header.bits.to_consensus();
+        if bits != last_bits.0 {
+            last_bits = (bits, difficulty_of_bits(bits));
+        }
         match entry.kind() {
-            BlockKind::MergeMined => data.merge_mined_difficulty.push((x, difficulty)),
-            BlockKind::Native => data.native_difficulty.push((x, difficulty)),
+            BlockKind::MergeMined => data.merge_mined_difficulty.push((x, last_bits.1)),
+            BlockKind::Native => data.native_difficulty.push((x, last_bits.1)),
         }
         if let Some(previous) = previous_time {
             data.intervals
@@ -66,15 +78,18 @@ pub fn chart_data(chain: &Chain, window: u32) -> ChartData {
         previous_time = Some(entry.header.time);
         // Merge-mined blocks among the last SHARE_WINDOW (fewer near genesis), from the
         // index's running count.
-        let back = height.saturating_sub(SHARE_WINDOW);
-        if let Some(start) = entry_at(back) {
-            let blocks = height - back;
-            if blocks > 0 {
-                let merged = entry.merge_mined_count - start.merge_mined_count;
-                data.merge_mined_share
-                    .push((x, f64::from(merged) * 100.0 / f64::from(blocks)));
-            }
+        while counts
+            .front()
+            .is_some_and(|(h, _)| height - h > SHARE_WINDOW)
+        {
+            counts.pop_front();
         }
+        if let Some(&(back, count)) = counts.front() {
+            let merged = entry.merge_mined_count - count;
+            data.merge_mined_share
+                .push((x, f64::from(merged) * 100.0 / f64::from(height - back)));
+        }
+        counts.push_back((height, entry.merge_mined_count));
     }
     data
 }

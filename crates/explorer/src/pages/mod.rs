@@ -63,7 +63,7 @@ pub fn parent_family(chain: &venture_chainspec::ChainParams) -> &'static str {
     }
 }
 
-/// The blocks table of the home page and the address of each block's page.
+/// A table of blocks, each linked to its page by height and by hash.
 pub fn blocks_table(id: &str, rows: &[BlockRow], parent_family: &str) -> String {
     let mut table = crate::html::Table::new(
         id,

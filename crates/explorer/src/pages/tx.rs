@@ -23,9 +23,8 @@ pub struct TxQuery {
 
 /// The state of one output on the active chain.
 enum OutputState {
-    Unspent {
-        unlock_height: u32,
-    },
+    /// `locked_until`: the vesting unlock height, while it is still ahead.
+    Unspent { locked_until: Option<u32> },
     /// Spent, or never spendable (`OP_RETURN`), or not confirmed yet.
     Unknown,
 }
@@ -56,6 +55,7 @@ pub async fn page(
     let states = if confirmed {
         explorer
             .with_chain(move |chain| {
+                let next_height = chain.height() + 1;
                 (0..outputs)
                     .map(|vout| {
                         let coin = chain
@@ -63,7 +63,8 @@ pub async fn page(
                             .map_err(|e| PageError::Node(e.to_string()))?;
                         Ok(match coin {
                             Some(coin) => OutputState::Unspent {
-                                unlock_height: coin.unlock_height,
+                                locked_until: (coin.unlock_height > next_height)
+                                    .then_some(coin.unlock_height),
                             },
                             None => OutputState::Unknown,
                         })
@@ -168,9 +169,11 @@ fn render(tx: &Value, states: &[OutputState], ticker: &str) -> String {
             ),
         };
         let state = match states.get(i) {
-            Some(OutputState::Unspent { unlock_height: 0 }) => "unspent".to_string(),
-            Some(OutputState::Unspent { unlock_height }) => {
-                format!("unspent, vesting: locked until height {unlock_height}")
+            Some(OutputState::Unspent { locked_until: None }) => "unspent".to_string(),
+            Some(OutputState::Unspent {
+                locked_until: Some(height),
+            }) => {
+                format!("unspent; vesting: locked until height {height}")
             }
             Some(OutputState::Unknown) => "spent or unspendable".to_string(),
             None => "—".to_string(),
