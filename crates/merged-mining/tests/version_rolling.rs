@@ -282,3 +282,48 @@ fn a_rolling_miner_s_blocks_and_auxpows_carry_the_versions_it_hashed() {
         assert_eq!(wrong.load(Ordering::Relaxed), 0);
     }
 }
+
+/// Every 8-digit field of a submit and of `mining.configure` is read by one function:
+/// a sign, which Rust's integer parser would take, is no hex digit.
+#[test]
+fn signed_hex_fields_are_refused_by_name() {
+    let (coordinator, found, addr) = sha256d_server(Target(U256::MAX));
+    let mut raw = Raw::connect(addr);
+    let mut notes = Vec::new();
+    let signed_mask = raw.request(
+        "mining.configure",
+        json!([["version-rolling"], {"version-rolling.mask": "+fffe000"}]),
+        &mut notes,
+    );
+    let reason = signed_mask["result"]["version-rolling"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("8 hex digits"), "{signed_mask}");
+    let configured = raw.request(
+        "mining.configure",
+        json!([["version-rolling"], {"version-rolling.mask": "1fffe000"}]),
+        &mut notes,
+    );
+    assert_eq!(
+        configured["result"]["version-rolling"], true,
+        "{configured}"
+    );
+    let job = start(&mut raw, &mut notes);
+    for (ntime, nonce, bits, named) in [
+        ("+553f100", "00000000", "00002000", "bad ntime"),
+        ("6553f100", "+0000000", "00002000", "bad nonce"),
+        ("6553f100", "-0000000", "00002000", "bad nonce"),
+        ("6553f100", "00000000", "+0002000", "8 hex digits"),
+    ] {
+        let reply = raw.request(
+            "mining.submit",
+            json!(["w", job, "00000001", ntime, nonce, bits]),
+            &mut notes,
+        );
+        assert_eq!(error_code(&reply), 20, "{reply}");
+        assert!(error_message(&reply).contains(named), "{reply}");
+    }
+    // Every hash meets this parent target: a share taken would have been a block.
+    assert!(found.try_recv().is_err(), "a signed field made a block");
+    assert_eq!(coordinator.stats_json()["shares"]["accepted"], 0);
+}

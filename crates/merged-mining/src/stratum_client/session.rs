@@ -5,7 +5,6 @@ use crate::coordinator::Backoff;
 use crate::stratum::difficulty::target_for_difficulty;
 use crate::stratum::encoding::{prevhash_from_stratum, u32_from_hex};
 use crate::stratum::protocol::{self, Message};
-use crate::stratum::version_rolling::mask_from_hex;
 use crate::stratum_client::lines::{read_line, MAX_SERVER_LINE};
 use crate::stratum_client::{nap, Shared, Work};
 use bitcoin::hashes::Hash;
@@ -221,7 +220,7 @@ fn on_reply(
             let mask = result
                 .get("version-rolling.mask")
                 .and_then(Value::as_str)
-                .and_then(mask_from_hex);
+                .and_then(u32_from_hex);
             match (granted, mask) {
                 (true, Some(mask)) => {
                     info!(mask = format!("{mask:08x}"), "version rolling granted");
@@ -288,7 +287,7 @@ fn on_call(shared: &Shared, connection: &mut Connection, method: &str, params: &
             let mask = params
                 .first()
                 .and_then(Value::as_str)
-                .and_then(mask_from_hex);
+                .and_then(u32_from_hex);
             if let (Some(mask), Some(_)) = (mask, connection.version_mask) {
                 debug!(mask = format!("{mask:08x}"), "new version mask");
                 connection.version_mask = Some(mask);
