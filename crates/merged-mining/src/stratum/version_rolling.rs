@@ -11,6 +11,7 @@
 pub use crate::coordinator::VersionRoll;
 
 use crate::stratum::encoding::u32_from_hex;
+use crate::stratum::protocol::echo;
 use serde_json::{Map, Value};
 
 /// BIP320's general-purpose bits: what the server lets miners roll by default.
@@ -38,7 +39,8 @@ pub fn negotiate(server_mask: u32, parameters: &Map<String, Value>) -> Negotiati
             Some(mask) => mask,
             None => {
                 return Negotiation::Refused(format!(
-                    "version-rolling.mask must be 8 hex digits, not {value}"
+                    "version-rolling.mask must be 8 hex digits, not {}",
+                    echo(&value.to_string())
                 ))
             }
         },
@@ -49,7 +51,8 @@ pub fn negotiate(server_mask: u32, parameters: &Map<String, Value>) -> Negotiati
             Some(count) => count,
             None => {
                 return Negotiation::Refused(format!(
-                    "version-rolling.min-bit-count must be a count of bits (0 to 32), not {value}"
+                    "version-rolling.min-bit-count must be a count of bits (0 to 32), not {}",
+                    echo(&value.to_string())
                 ))
             }
         },
