@@ -6,6 +6,7 @@
 //! carry (and the `mining.notify` line miners read): a template asking for more is
 //! refused rather than mined into blocks no aux chain accepts.
 
+use crate::coordinator::template_limits::{hex_bytes, MAX_SCRIPT_BYTES};
 use bitcoin::{Amount, ScriptBuf, TxOut};
 use serde_json::Value;
 use venture_auxpow::MAX_PARENT_COINBASE_BYTES;
@@ -32,8 +33,16 @@ pub fn required_outputs(reply: &Value) -> Result<Vec<TxOut>, String> {
         let script = entry
             .get("script")
             .and_then(Value::as_str)
-            .and_then(|s| hex::decode(s).ok())
             .ok_or_else(|| format!("{REQUIRED_OUTPUTS_FIELD}[{i}]: no hex `script`"))?;
+        // Checked before decoding: the bound on the whole list comes after.
+        if hex_bytes(script) > MAX_SCRIPT_BYTES {
+            return Err(format!(
+                "{REQUIRED_OUTPUTS_FIELD}[{i}]: a script of {} bytes, longer than Bitcoin's {MAX_SCRIPT_BYTES}-byte script limit",
+                hex_bytes(script)
+            ));
+        }
+        let script = hex::decode(script)
+            .map_err(|_| format!("{REQUIRED_OUTPUTS_FIELD}[{i}]: no hex `script`"))?;
         let amount = entry
             .get("amount")
             .and_then(Value::as_u64)

@@ -389,7 +389,8 @@ fn set_difficulty(difficulty: f64) -> String {
 /// version, nbits, ntime (big-endian hex), clean_jobs.
 pub fn notify(job: &Job, clean: bool) -> String {
     let branch: Vec<String> = job
-        .merkle_branch
+        .template
+        .coinbase_branch
         .iter()
         .map(|node| hex::encode(bitcoin::hashes::Hash::as_byte_array(node)))
         .collect();
