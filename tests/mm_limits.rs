@@ -336,3 +336,33 @@ fn parent_templates_beyond_a_real_block_are_refused_by_name() {
         .log()
         .contains("parent templates make parent blocks again"));
 }
+
+/// A payout script no parent coinbase could carry in an AuxPoW, or none at all, is
+/// refused on the command line with the reason, before anything starts.
+#[test]
+fn payout_scripts_no_coinbase_could_carry_are_refused() {
+    let long = "51".repeat(501);
+    for (script, message) in [
+        ("", "the parent payout script is empty"),
+        (
+            long.as_str(),
+            "the parent payout script is 501 bytes, longer than 500",
+        ),
+        ("5", "the parent payout script is not hex"),
+    ] {
+        let out = common::run(&[
+            "mm",
+            "--stratum-listen",
+            "127.0.0.1:0",
+            "--parent-url",
+            "127.0.0.1:1",
+            "--parent-user",
+            "u",
+            "--parent-address-script",
+            script,
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{script:?} was taken");
+        assert!(stderr.contains(message), "{script:?}: {stderr}");
+    }
+}
