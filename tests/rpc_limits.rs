@@ -1,6 +1,7 @@
 //! End to end: the bounds of a real `ventured`'s JSON-RPC server. A batch over the
 //! limit runs none of its calls, a body over the limit is refused from its length, and
-//! a caller without credentials is turned away before the node reads its body.
+//! a caller without credentials is turned away before the node reads its body. Its
+//! metrics endpoint bounds connections: idle ones neither pile up nor keep a scrape out.
 
 mod common;
 
@@ -125,4 +126,50 @@ fn bodies_are_bounded_and_strangers_are_refused_before_their_body_is_read() {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+}
+
+/// Far more idle connections than the metrics endpoint serves at once (some sending
+/// nothing, some half a request head), then a real scrape: it is answered, and every
+/// idle connection is closed, the oldest as newer ones arrive, the rest at the request
+/// timeout, instead of being held open.
+#[test]
+fn idle_connections_neither_pile_up_nor_keep_a_scrape_out() {
+    let node = Node::start(&["--chain", "dev", "--metrics", "127.0.0.1:0"]);
+    // Written once the endpoint listens, which may be after the RPC answers.
+    let file = node.datadir.join("metrics.addr");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let addr = loop {
+        match std::fs::read_to_string(&file) {
+            Ok(addr) if !addr.trim().is_empty() => break addr.trim().to_string(),
+            _ => assert!(std::time::Instant::now() < deadline, "no metrics.addr"),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let addr = addr.as_str();
+    let mut idle: Vec<TcpStream> = (0..3 * venture_metrics::MAX_CONNECTIONS)
+        .map(|i| {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            if i % 2 == 1 {
+                stream
+                    .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+                    .unwrap();
+            }
+            stream
+        })
+        .collect();
+    let scrape = node.metrics();
+    assert!(scrape.contains("venture_chain_height"), "{scrape}");
+    for (i, stream) in idle.iter_mut().enumerate() {
+        // A guard against a hang, not a timing check: the server's timeout is 10 s.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut rest = Vec::new();
+        match stream.read_to_end(&mut rest) {
+            Ok(_) => assert!(rest.is_empty(), "connection {i} got {rest:?}"),
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{i}: {e}"),
+        }
+    }
+    // And the endpoint still serves.
+    assert!(node.metrics().contains("venture_chain_height"));
 }

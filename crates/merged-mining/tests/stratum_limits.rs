@@ -276,3 +276,46 @@ fn the_miner_drops_a_server_that_sends_an_endless_line() {
     }
     miner.stop();
 }
+
+/// One line of repeated extension names and a long mask once made the server negotiate
+/// (and word a refusal quoting the whole mask) once per name. Each name is now answered
+/// once, and what is quoted back is cut, so the reply stays a few hundred bytes.
+#[test]
+fn configure_answers_each_extension_once_with_short_reasons() {
+    use venture_merged_mining::stratum::protocol::MAX_ECHO_CHARS;
+    let addr = serve(coordinator(), easy_vardiff());
+    let mut raw = Raw::connect(addr);
+    let mut notes = Vec::new();
+    let mask = "f".repeat(7_000);
+    let names: Vec<&str> = std::iter::repeat_n("version-rolling", 480)
+        .chain(["minimum-difficulty", "minimum-difficulty"])
+        .collect();
+    let params = json!([names, {"version-rolling.mask": mask}]);
+    let line = json!({"id": 1, "method": "mining.configure", "params": params}).to_string();
+    assert!(line.len() < MAX_LINE, "{} bytes", line.len());
+    let id = raw.send("mining.configure", params);
+    let reply = raw.read();
+    assert_eq!(reply["id"], id);
+    let result = reply["result"].as_object().expect("a result object");
+    assert_eq!(result.len(), 2, "{reply}");
+    assert_eq!(result["minimum-difficulty"], false);
+    let reason = result["version-rolling"].as_str().expect("a reason");
+    assert!(reason.contains("8 hex digits"), "{reason}");
+    assert!(reason.ends_with('…'), "{reason}");
+    assert!(
+        reason.chars().count() < 100 + MAX_ECHO_CHARS,
+        "a reason of {} characters",
+        reason.chars().count()
+    );
+    assert!(reply.to_string().len() < 400, "{reply}");
+
+    // The same for a method nobody knows, named at length.
+    let method = "m".repeat(10_000);
+    let unknown = raw.request(&method, json!([]), &mut notes);
+    assert_eq!(error_code(&unknown), 20);
+    let message = error_message(&unknown);
+    assert!(message.starts_with("Unknown method mmm"), "{message}");
+    assert!(message.chars().count() < 100, "{message}");
+    // The connection still serves.
+    start_mining(&mut raw, "w");
+}

@@ -282,3 +282,145 @@ fn a_rolling_miner_s_blocks_and_auxpows_carry_the_versions_it_hashed() {
         assert_eq!(wrong.load(Ordering::Relaxed), 0);
     }
 }
+
+/// Every 8-digit field of a submit and of `mining.configure` is read by one function:
+/// a sign, which Rust's integer parser would take, is no hex digit.
+#[test]
+fn signed_hex_fields_are_refused_by_name() {
+    let (coordinator, found, addr) = sha256d_server(Target(U256::MAX));
+    let mut raw = Raw::connect(addr);
+    let mut notes = Vec::new();
+    let signed_mask = raw.request(
+        "mining.configure",
+        json!([["version-rolling"], {"version-rolling.mask": "+fffe000"}]),
+        &mut notes,
+    );
+    let reason = signed_mask["result"]["version-rolling"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("8 hex digits"), "{signed_mask}");
+    let configured = raw.request(
+        "mining.configure",
+        json!([["version-rolling"], {"version-rolling.mask": "1fffe000"}]),
+        &mut notes,
+    );
+    assert_eq!(
+        configured["result"]["version-rolling"], true,
+        "{configured}"
+    );
+    let job = start(&mut raw, &mut notes);
+    for (ntime, nonce, bits, named) in [
+        ("+553f100", "00000000", "00002000", "bad ntime"),
+        ("6553f100", "+0000000", "00002000", "bad nonce"),
+        ("6553f100", "-0000000", "00002000", "bad nonce"),
+        ("6553f100", "00000000", "+0002000", "8 hex digits"),
+    ] {
+        let reply = raw.request(
+            "mining.submit",
+            json!(["w", job, "00000001", ntime, nonce, bits]),
+            &mut notes,
+        );
+        assert_eq!(error_code(&reply), 20, "{reply}");
+        assert!(error_message(&reply).contains(named), "{reply}");
+    }
+    // Every hash meets this parent target: a share taken would have been a block.
+    assert!(found.try_recv().is_err(), "a signed field made a block");
+    assert_eq!(coordinator.stats_json()["shares"]["accepted"], 0);
+}
+
+/// What a rolling CPU miner submits to a pool that answers `mining.configure` with
+/// `grant` and, once shares arrive, sends `later` as `mining.set_version_mask`: the
+/// `version_bits` of its submits from then on (`None` for a submit without them).
+fn submits_to_a_pool_granting(grant: &str, later: Option<&str>) -> Vec<Option<u32>> {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let miner = StratumMiner::start(StratumMinerConfig {
+        version_rolling_mask: Some(DEFAULT_SERVER_MASK),
+        nonces_per_version: 1,
+        ..miner_config(
+            listener.local_addr().unwrap().to_string(),
+            PowAlgorithm::Sha256d,
+        )
+    })
+    .unwrap();
+    let (stream, _) = listener.accept().unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let mut say = |line: Value| writer.write_all(format!("{line}\n").as_bytes()).unwrap();
+    let notify = |job: &str| {
+        json!({"id": null, "method": "mining.notify", "params": [
+            job, "01".repeat(32), "01", "02", [], "20000000", "207fffff", "6553f100", true]})
+    };
+    let mut lines = BufReader::new(stream).lines();
+    let mut submits = Vec::new();
+    let mut told = later.is_none();
+    // With a later mask, a second job follows it: that job's shares are all hashed
+    // under the new mask.
+    let counted = if later.is_some() { "j2" } else { "j1" };
+    while submits.len() < 20 {
+        let line = lines.next().expect("the miner's next line").unwrap();
+        let message: Value = serde_json::from_str(&line).unwrap();
+        let id = message["id"].clone();
+        match message["method"].as_str().unwrap_or_default() {
+            "mining.configure" => say(json!({"id": id, "error": null,
+                "result": {"version-rolling": true, "version-rolling.mask": grant}})),
+            "mining.subscribe" => say(json!({"id": id, "error": null,
+                "result": [[["mining.notify", "1"]], "01020304", 4]})),
+            "mining.authorize" => {
+                say(json!({"id": id, "result": true, "error": null}));
+                say(json!({"id": null, "method": "mining.set_difficulty", "params": [1e-9]}));
+                say(notify("j1"));
+            }
+            "mining.submit" => {
+                say(json!({"id": id, "result": true, "error": null}));
+                if let (false, Some(mask)) = (told, later) {
+                    say(json!({"id": null, "method": "mining.set_version_mask", "params": [mask]}));
+                    say(notify("j2"));
+                    told = true;
+                }
+                if message["params"][1] == counted {
+                    let bits = message["params"]
+                        .get(5)
+                        .map(|bits| u32::from_str_radix(bits.as_str().unwrap(), 16).unwrap());
+                    submits.push(bits);
+                }
+            }
+            _ => say(json!({"id": id, "result": true, "error": null})),
+        }
+    }
+    miner.stop();
+    submits
+}
+
+/// BIP310: a miner rolls only bits of its own mask. A pool granting bits the miner did
+/// not offer, or none, or later setting such a mask, leaves it hashing the job's
+/// version, and its submits carry no `version_bits`.
+#[test]
+fn the_miner_rolls_only_bits_it_offered() {
+    let honest = submits_to_a_pool_granting("00006000", None);
+    assert!(
+        honest
+            .iter()
+            .all(|bits| bits.is_some_and(|b| b & !0x6000 == 0)),
+        "{honest:x?}"
+    );
+    assert!(honest.iter().any(|bits| *bits != Some(0)), "{honest:x?}");
+    for grant in ["ffffffff", "e0000000", "00000000"] {
+        let submits = submits_to_a_pool_granting(grant, None);
+        assert!(submits.iter().all(Option::is_none), "{grant}: {submits:x?}");
+    }
+    for later in ["e0000000", "00000000"] {
+        let submits = submits_to_a_pool_granting("00006000", Some(later));
+        assert!(submits.iter().all(Option::is_none), "{later}: {submits:x?}");
+    }
+    // A narrower mask within the offer is followed.
+    let narrower = submits_to_a_pool_granting("00006000", Some("00002000"));
+    assert!(
+        narrower
+            .iter()
+            .all(|bits| bits.is_some_and(|b| b & !0x2000 == 0)),
+        "{narrower:x?}"
+    );
+}

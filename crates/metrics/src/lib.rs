@@ -5,11 +5,13 @@
 //! Values a node already holds (tip, peers, mempool, store size, the venture
 //! allocation) are read when a scrape arrives, through a refresh hook the caller
 //! gives; events (blocks connected, reorganisations) are counted as they happen.
-//! Nothing here knows the chain's types: the node fills a [`NodeSnapshot`].
+//! Nothing here knows the chain's types: the node fills a [`NodeSnapshot`]. The
+//! endpoint bounds its connections and their time (see [`serve`]).
 
 mod node;
 mod server;
+mod slots;
 
 pub use node::{AllocationSnapshot, NodeMetrics, NodeSnapshot, MERGE_MINED_WINDOW};
 pub use prometheus_client::registry::Registry;
-pub use server::{serve, MetricsError, Refresh};
+pub use server::{serve, MetricsError, Refresh, MAX_CONNECTIONS, REQUEST_TIMEOUT};

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tracing::info;
 
 use crate::service::terminate_signal;
-use venture_merged_mining::stratum::version_rolling::mask_from_hex;
+use venture_merged_mining::stratum::encoding::u32_from_hex;
 use venture_merged_mining::stratum_client::FULL_NONCE_RANGE;
 use venture_merged_mining::{StratumMiner, StratumMinerConfig};
 use venture_pow::PowAlgorithm;
@@ -50,7 +50,7 @@ pub struct MinerArgs {
 }
 
 fn parse_mask(text: &str) -> std::result::Result<u32, String> {
-    mask_from_hex(text).ok_or_else(|| format!("{text:?} is not 8 hex digits"))
+    u32_from_hex(text).ok_or_else(|| format!("{text:?} is not 8 hex digits"))
 }
 
 /// Runs the CPU miner until SIGINT or SIGTERM, logging progress every ten seconds.

@@ -112,6 +112,7 @@ fn coordinator(now: Instant) -> Arc<Coordinator> {
         coinbase_value: 5_000_000_000,
         required_outputs: Vec::new(),
         transactions: Vec::new(),
+        coinbase_branch: Vec::new(),
         witness_commitment: None,
         longpollid: None,
         mweb: Mweb::Absent,

@@ -17,6 +17,7 @@ mod schema;
 mod tests;
 
 pub use error::{ConfigError, CredentialsProblem, Field};
+pub use payout::MAX_PAYOUT_SCRIPT_BYTES;
 pub use schema::{AuxNodeSettings, LimitsSettings, MmSettings, ParentSettings, VardiffSettings};
 
 use crate::coordinator::CoordinatorConfig;

@@ -11,7 +11,8 @@ use crate::coordinator::{
     AuxConfig, CoordinatorConfig, NodeAuth, NodeEndpoint, ParentConfig,
     DEFAULT_MAX_SHARES_PER_BLOCK,
 };
-use crate::stratum::version_rolling::{mask_from_hex, DEFAULT_SERVER_MASK};
+use crate::stratum::encoding::u32_from_hex;
+use crate::stratum::version_rolling::DEFAULT_SERVER_MASK;
 use crate::stratum::{StratumConfig, StratumLimits, VardiffConfig};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,7 +40,7 @@ impl MmSettings {
         };
         let version_rolling_mask = match self.version_rolling_mask.as_deref() {
             None => DEFAULT_SERVER_MASK,
-            Some(text) => mask_from_hex(text).ok_or_else(|| {
+            Some(text) => u32_from_hex(text).ok_or_else(|| {
                 ConfigError::invalid(
                     Field::VERSION_ROLLING_MASK,
                     format!("{text:?} is not 8 hex digits (BIP320's bits are \"1fffe000\")"),

@@ -56,6 +56,7 @@ mod tests {
             coinbase_value: 0,
             required_outputs: Vec::new(),
             transactions: Vec::new(),
+            coinbase_branch: Vec::new(),
             witness_commitment: None,
             longpollid: None,
             mweb: Mweb::Absent,

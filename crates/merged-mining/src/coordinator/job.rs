@@ -24,9 +24,7 @@ use bitcoin::{
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use venture_auxpow::{
-    check_merkle_branch, merkle_branch, AuxChain, AuxPow, MergedMiningCommitment,
-};
+use venture_auxpow::{check_merkle_branch, AuxChain, AuxPow, MergedMiningCommitment};
 use venture_pow::Target;
 use venture_primitives::bip34_height_push;
 
@@ -88,8 +86,6 @@ pub struct Job {
     pub commitment: Option<MergedMiningCommitment>,
     pub coinb1: Vec<u8>,
     pub coinb2: Vec<u8>,
-    /// The coinbase's branch in the parent block (internal byte order).
-    pub merkle_branch: Vec<TxMerkleNode>,
     /// The easiest target a share of this job is checked against, whatever the
     /// connection's difficulty (see [`crate::coordinator::share_floor`]).
     pub share_floor: Target,
@@ -175,12 +171,6 @@ impl Job {
             .get(extranonce_len..)
             .ok_or_else(|| MmError::Job("coinbase shorter than its extranonce".into()))?;
 
-        let leaves: Vec<TxMerkleNode> = std::iter::once(TxMerkleNode::all_zeros())
-            .chain(template.tx_leaves())
-            .collect();
-        // Index 0 always exists; the placeholder never enters the branch.
-        let branch = merkle_branch(&leaves, 0).unwrap_or_default();
-
         Ok(Job {
             id,
             epoch,
@@ -189,7 +179,6 @@ impl Job {
             commitment,
             coinb1: coinb1.to_vec(),
             coinb2: coinb2.to_vec(),
-            merkle_branch: branch,
             share_floor,
             created: Instant::now(),
             seen: Mutex::new(HashSet::new()),
@@ -220,7 +209,7 @@ impl Job {
         Header {
             version: Version::from_consensus(version as i32),
             prev_blockhash: self.template.prev_hash,
-            merkle_root: check_merkle_branch(txid, &self.merkle_branch, 0),
+            merkle_root: check_merkle_branch(txid, &self.template.coinbase_branch, 0),
             time: ntime,
             bits: CompactTarget::from_consensus(self.template.bits),
             nonce,
@@ -293,7 +282,7 @@ impl Job {
             .assemble(
                 aux.chain_id,
                 decode_coinbase(coinbase)?,
-                self.merkle_branch.clone(),
+                self.template.coinbase_branch.clone(),
                 header,
             )
             .map_err(|e| MmError::Job(e.to_string()))
@@ -315,6 +304,13 @@ mod tests {
     use venture_pow::U256;
 
     fn template(transactions: usize) -> ParentTemplate {
+        let transactions: Vec<TemplateTx> = (0..transactions)
+            .map(|i| TemplateTx {
+                data: vec![i as u8],
+                txid: Txid::from_byte_array([i as u8 + 1; 32]),
+                wtxid: Wtxid::from_byte_array([i as u8 + 1; 32]),
+            })
+            .collect();
         ParentTemplate {
             version: 0x2000_0000,
             prev_hash: BlockHash::from_byte_array([7; 32]),
@@ -325,13 +321,8 @@ mod tests {
             mintime: 1_699_999_000,
             coinbase_value: 5_000_000_000,
             required_outputs: Vec::new(),
-            transactions: (0..transactions)
-                .map(|i| TemplateTx {
-                    data: vec![i as u8],
-                    txid: Txid::from_byte_array([i as u8 + 1; 32]),
-                    wtxid: Wtxid::from_byte_array([i as u8 + 1; 32]),
-                })
-                .collect(),
+            coinbase_branch: crate::coordinator::coinbase_branch(&transactions),
+            transactions,
             witness_commitment: Some(ScriptBuf::from_bytes(vec![0x6a; 38])),
             longpollid: None,
             mweb: Mweb::Absent,

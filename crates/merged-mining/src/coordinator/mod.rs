@@ -23,6 +23,7 @@ mod shares;
 mod stats;
 mod submit;
 mod template;
+mod template_limits;
 
 pub use aux::AuxBlock;
 pub use config::{AuxConfig, CoordinatorConfig, ParentConfig};
@@ -36,7 +37,10 @@ pub use node::{Backoff, NodeAuth, NodeEndpoint};
 pub use required::{required_outputs, MAX_REQUIRED_OUTPUT_BYTES, REQUIRED_OUTPUTS_FIELD};
 pub use shares::{ShareAccepted, ShareRejection, ShareSubmission};
 pub use stats::{ChainStats, Latencies, Stats, WorkerShares};
-pub use template::{ParentTemplate, TemplateTx};
+pub use template::{coinbase_branch, ParentTemplate, TemplateTx};
+pub use template_limits::{
+    DEFAULT_PARENT_BLOCK_WEIGHT, MAX_MWEB_BYTES, MAX_PARENT_BLOCK_WEIGHT, MAX_SCRIPT_BYTES,
+};
 
 use bitcoin::BlockHash;
 use std::collections::{HashSet, VecDeque};
@@ -223,6 +227,19 @@ impl Coordinator {
             ),
             (None, Some(_)) => info!("parent templates make parent blocks again"),
             _ => {}
+        }
+    }
+
+    /// Records (and logs when it changes) why the parent's latest template was refused:
+    /// the last one read stays in use, so the aux chains keep being mined.
+    fn note_template_refused(&self, why: &str) {
+        let problem = format!("getblocktemplate reply refused: {why}");
+        let previous = self.stats.set_parent_template_error(Some(&problem));
+        if previous.as_deref() != Some(problem.as_str()) {
+            error!(
+                parent = %self.config.parent.endpoint.url,
+                "parent template refused (the last usable one stays in use, aux chains are still mined): {why}"
+            );
         }
     }
 

@@ -9,6 +9,7 @@
 //! transactions are carried as the node's bytes and ids and are only walked here, never
 //! decoded and re-encoded.
 
+use crate::coordinator::template_limits::{hex_bytes, MAX_MWEB_BYTES};
 use crate::coordinator::TemplateTx;
 use serde_json::Value;
 
@@ -61,6 +62,12 @@ impl Mweb {
             Some(Value::String(text)) => text,
             Some(_) => return unusable("`mweb` is not a string"),
         };
+        if hex_bytes(text) > MAX_MWEB_BYTES {
+            return unusable(&format!(
+                "`mweb` holds {} bytes, more than Litecoin's largest extension block ({MAX_MWEB_BYTES} bytes)",
+                hex_bytes(text)
+            ));
+        }
         let data = match hex::decode(text) {
             Ok(data) if !data.is_empty() => data,
             Ok(_) => return unusable("`mweb` is empty"),

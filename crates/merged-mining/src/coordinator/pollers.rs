@@ -108,13 +108,22 @@ fn poll_parent(coordinator: &Coordinator, wake: &Receiver<()>) {
             Err(e) if sent_id.is_some() && is_timeout(&e) => {
                 debug!(%url, "long poll timed out; polling again");
             }
-            Err(e) => {
-                // Shown in the status; the warning below is the log line.
-                if let MmError::BadReply { detail, .. } = &e {
-                    coordinator
-                        .stats
-                        .set_parent_template_error(Some(&format!("getblocktemplate: {detail}")));
+            Err(MmError::BadReply { detail, .. }) => {
+                // The node answers, with a template no block can be built from: that is
+                // its fault to report, not an outage.
+                if down {
+                    info!(%url, "parent node is back");
+                    down = false;
                 }
+                coordinator
+                    .stats
+                    .parent
+                    .up
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                coordinator.note_template_refused(&detail);
+                wait(wake, backoff.failed());
+            }
+            Err(e) => {
                 coordinator
                     .stats
                     .parent

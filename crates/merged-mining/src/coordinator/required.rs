@@ -6,6 +6,7 @@
 //! carry (and the `mining.notify` line miners read): a template asking for more is
 //! refused rather than mined into blocks no aux chain accepts.
 
+use crate::coordinator::template_limits::{hex_bytes, MAX_SCRIPT_BYTES};
 use bitcoin::{Amount, ScriptBuf, TxOut};
 use serde_json::Value;
 use venture_auxpow::MAX_PARENT_COINBASE_BYTES;
@@ -32,8 +33,16 @@ pub fn required_outputs(reply: &Value) -> Result<Vec<TxOut>, String> {
         let script = entry
             .get("script")
             .and_then(Value::as_str)
-            .and_then(|s| hex::decode(s).ok())
             .ok_or_else(|| format!("{REQUIRED_OUTPUTS_FIELD}[{i}]: no hex `script`"))?;
+        // Checked before decoding: the bound on the whole list comes after.
+        if hex_bytes(script) > MAX_SCRIPT_BYTES {
+            return Err(format!(
+                "{REQUIRED_OUTPUTS_FIELD}[{i}]: a script of {} bytes, longer than Bitcoin's {MAX_SCRIPT_BYTES}-byte script limit",
+                hex_bytes(script)
+            ));
+        }
+        let script = hex::decode(script)
+            .map_err(|_| format!("{REQUIRED_OUTPUTS_FIELD}[{i}]: no hex `script`"))?;
         let amount = entry
             .get("amount")
             .and_then(Value::as_u64)
@@ -94,6 +103,49 @@ mod tests {
             .map(|_| json!({"script": "0014".to_string() + &"22".repeat(20), "amount": 1}))
             .collect();
         assert!(required_outputs(&json!({ REQUIRED_OUTPUTS_FIELD: many })).is_err());
+    }
+
+    /// The longest payout script the configuration takes, after the most required
+    /// outputs a template may list, still makes a coinbase an AuxPoW may carry.
+    #[test]
+    fn the_largest_outputs_and_payout_fit_an_auxpow_coinbase() {
+        use crate::config::MAX_PAYOUT_SCRIPT_BYTES;
+        use crate::coordinator::{AuxWork, Job, ParentTemplate};
+        use bitcoin::hashes::Hash;
+        use bitcoin::BlockHash;
+        use std::sync::Arc;
+        use venture_pow::{Target, U256};
+        // One output of 9,000 bytes in all: 8 (value), 3 (length), 8,989 of script.
+        let required =
+            json!([{"script": "51".repeat(MAX_REQUIRED_OUTPUT_BYTES - 11), "amount": 1}]);
+        let reply = json!({
+            "version": 0x2000_0000, "previousblockhash": "00".repeat(32), "bits": "207fffff",
+            "height": 16_777_216, "curtime": 1_700_000_000u32, "coinbasevalue": 1u64,
+            "default_witness_commitment": format!("6a24aa21a9ed{}", "00".repeat(32)),
+            REQUIRED_OUTPUTS_FIELD: required,
+        });
+        let template = ParentTemplate::from_json("parent", &reply).unwrap();
+        let aux = AuxWork {
+            index: 0,
+            chain_id: 1,
+            hash: BlockHash::all_zeros(),
+            height: 1,
+            target: Target(U256::MAX),
+        };
+        let payout = ScriptBuf::from_bytes(vec![0x51; MAX_PAYOUT_SCRIPT_BYTES]);
+        let job = Job::build(
+            "1".into(),
+            1,
+            Arc::new(template),
+            vec![aux],
+            Target(U256::MAX),
+            &payout,
+            0,
+        )
+        .unwrap();
+        // With the block's 32-byte witness (and its marker, flag and lengths).
+        let size = job.coinbase(&[0; 4], &[0; 4]).len() + 36;
+        assert!(size <= MAX_PARENT_COINBASE_BYTES, "{size}");
     }
 
     /// A Venture parent's template at a settlement height becomes a coinbase that starts

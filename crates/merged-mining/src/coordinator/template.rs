@@ -2,12 +2,13 @@
 //! Core, Litecoin Core, or a Venture node acting as parent).
 
 use crate::coordinator::mweb::{has_mweb_flag, Mweb};
+use crate::coordinator::template_limits::{hex_bytes, TxBudget};
 use crate::coordinator::{required_outputs, MmError};
 use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{BlockHash, ScriptBuf, Transaction, TxMerkleNode, TxOut, Txid, Wtxid};
 use serde_json::Value;
 use std::str::FromStr;
-use venture_auxpow::merkle_root;
+use venture_auxpow::{merkle_branch, merkle_root};
 use venture_pow::{Target, U256};
 
 /// BIP141's witness commitment output: OP_RETURN, a 36-byte push, this header.
@@ -43,6 +44,9 @@ pub struct ParentTemplate {
     /// settlement; see [`required_outputs`]).
     pub required_outputs: Vec<TxOut>,
     pub transactions: Vec<TemplateTx>,
+    /// The coinbase's merkle branch over `transactions` (internal byte order), computed
+    /// once when the template is read: every job of the template shares it.
+    pub coinbase_branch: Vec<TxMerkleNode>,
     /// The witness commitment output script, when the block needs one.
     pub witness_commitment: Option<ScriptBuf>,
     pub longpollid: Option<String>,
@@ -106,29 +110,21 @@ impl ParentTemplate {
             .and_then(|t| u32::try_from(t).ok())
             .unwrap_or(0);
         let coinbase_value = u64_field("coinbasevalue")?;
-        let transactions = reply
+        let listed = reply
             .get("transactions")
             .and_then(Value::as_array)
-            .map(|txs| txs.iter().map(|tx| template_tx(tx).map_err(&bad)).collect())
-            .unwrap_or_else(|| Ok(Vec::new()))?;
+            .map_or(&[][..], Vec::as_slice);
+        let mut budget = TxBudget::of(reply);
+        budget.check_count(listed.len()).map_err(&bad)?;
+        let transactions = listed
+            .iter()
+            .map(|tx| template_tx(tx, &mut budget).map_err(&bad))
+            .collect::<Result<Vec<_>, _>>()?;
         let witness_commitment = match reply
             .get("default_witness_commitment")
             .and_then(Value::as_str)
         {
-            Some(script) => {
-                let script = hex::decode(script)
-                    .map_err(|e| bad(format!("default_witness_commitment: {e}")))?;
-                // Anything else would make a parent block the node refuses, and a
-                // long one a notify line longer than miners accept.
-                if script.len() != WITNESS_COMMITMENT_HEADER.len() + 32
-                    || !script.starts_with(&WITNESS_COMMITMENT_HEADER)
-                {
-                    return Err(bad(
-                        "default_witness_commitment is not a BIP141 commitment output (6a24aa21a9ed and 32 bytes)".into(),
-                    ));
-                }
-                Some(ScriptBuf::from_bytes(script))
-            }
+            Some(script) => Some(commitment_from_hex(script).map_err(&bad)?),
             None => witness_commitment_for(&transactions),
         };
         let mweb = Mweb::from_template(reply, &transactions);
@@ -142,6 +138,7 @@ impl ParentTemplate {
             mintime,
             coinbase_value,
             required_outputs: required_outputs(reply).map_err(bad)?,
+            coinbase_branch: coinbase_branch(&transactions),
             transactions,
             witness_commitment,
             longpollid: reply
@@ -178,11 +175,42 @@ impl ParentTemplate {
     }
 }
 
-fn template_tx(entry: &Value) -> Result<TemplateTx, String> {
+/// The merkle branch of a block's coinbase before `transactions`.
+pub fn coinbase_branch(transactions: &[TemplateTx]) -> Vec<TxMerkleNode> {
+    let leaves: Vec<TxMerkleNode> = std::iter::once(TxMerkleNode::all_zeros())
+        .chain(
+            transactions
+                .iter()
+                .map(|tx| TxMerkleNode::from_byte_array(tx.txid.to_byte_array())),
+        )
+        .collect();
+    // Index 0 always exists; the placeholder never enters the branch.
+    merkle_branch(&leaves, 0).unwrap_or_default()
+}
+
+/// `default_witness_commitment` as given: anything but a BIP141 commitment would make
+/// a parent block the node refuses, and a long one a notify line longer than miners
+/// accept (its length is checked before it is decoded).
+fn commitment_from_hex(text: &str) -> Result<ScriptBuf, String> {
+    let size = WITNESS_COMMITMENT_HEADER.len() + 32;
+    let script = match hex_bytes(text) == size {
+        true => hex::decode(text).map_err(|e| format!("default_witness_commitment: {e}"))?,
+        false => Vec::new(),
+    };
+    if script.len() != size || !script.starts_with(&WITNESS_COMMITMENT_HEADER) {
+        return Err(
+            "default_witness_commitment is not a BIP141 commitment output (6a24aa21a9ed and 32 bytes)".into(),
+        );
+    }
+    Ok(ScriptBuf::from_bytes(script))
+}
+
+fn template_tx(entry: &Value, budget: &mut TxBudget) -> Result<TemplateTx, String> {
     let data = entry
         .get("data")
         .and_then(Value::as_str)
         .ok_or("a transaction without `data`")?;
+    budget.take(data)?;
     let data = hex::decode(data).map_err(|e| format!("transaction data: {e}"))?;
     let parse_id = |name: &str| -> Result<Option<[u8; 32]>, String> {
         match entry.get(name).and_then(Value::as_str) {
@@ -301,6 +329,13 @@ mod tests {
         assert_eq!(template.transactions[0].data, hex::decode(hogex).unwrap());
         assert_eq!(template.transactions[0].txid.to_string(), txid);
         assert_eq!(template.mweb, Mweb::Present(vec![1, 2]));
+        // The coinbase's branch is read once, here: its sibling is the HogEx.
+        assert_eq!(
+            template.coinbase_branch,
+            vec![TxMerkleNode::from_byte_array(
+                template.transactions[0].txid.to_byte_array()
+            )]
+        );
         let mut other = template.clone();
         other.mweb = Mweb::Present(vec![1, 3]);
         assert!(!template.same_work(&other));

@@ -30,9 +30,11 @@ pub fn u32_to_hex(value: u32) -> String {
     format!("{value:08x}")
 }
 
-/// Reads a Stratum `u32` field: exactly 8 hex digits, big-endian.
+/// Reads a Stratum `u32` field (a header field, a version-rolling mask or bits):
+/// exactly 8 hex digits of either case, big-endian. Checked digit by digit, since
+/// `u32::from_str_radix` would also take a leading `+`.
 pub fn u32_from_hex(field: &str) -> Option<u32> {
-    if field.len() != 8 {
+    if field.len() != 8 || !field.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     u32::from_str_radix(field, 16).ok()
@@ -71,5 +73,10 @@ mod tests {
         assert_eq!(u32_from_hex("504e86b9"), Some(0x504e_86b9));
         assert_eq!(u32_from_hex("504e86b"), None);
         assert_eq!(u32_from_hex("504e86bz"), None);
+        assert_eq!(u32_from_hex("504E86B9"), Some(0x504e_86b9));
+        // from_str_radix alone takes a sign: eight characters, seven digits.
+        assert_eq!(u32_from_hex("+504e86b"), None);
+        assert_eq!(u32_from_hex("-504e86b"), None);
+        assert_eq!(u32_from_hex(" 504e86b"), None);
     }
 }

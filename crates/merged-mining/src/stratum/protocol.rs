@@ -104,6 +104,19 @@ pub fn reply_error(id: &Value, error: &StratumError) -> String {
     json!({ "id": id, "result": Value::Null, "error": error.to_json() }).to_string()
 }
 
+/// Most characters of a miner's own text quoted back in an error: enough to recognise
+/// it, and a reply stays short whatever the request held.
+pub const MAX_ECHO_CHARS: usize = 64;
+
+/// `text` as quoted in an error: its first [`MAX_ECHO_CHARS`] characters, and `…` when
+/// there were more.
+pub fn echo(text: &str) -> String {
+    match text.char_indices().nth(MAX_ECHO_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// A request (or, with a null id, a notification) line.
 pub fn call(id: Value, method: &str, params: Value) -> String {
     json!({ "id": id, "method": method, "params": params }).to_string()
@@ -133,5 +146,14 @@ mod tests {
             serde_json::from_str::<Value>(&line).unwrap(),
             json!({"id": 4, "result": null, "error": [22, "Duplicate share", null]})
         );
+    }
+
+    #[test]
+    fn echoed_text_is_cut_on_a_character_boundary() {
+        assert_eq!(echo("mining.foo"), "mining.foo");
+        let exact = "x".repeat(MAX_ECHO_CHARS);
+        assert_eq!(echo(&exact), exact);
+        let long = "é".repeat(MAX_ECHO_CHARS + 1);
+        assert_eq!(echo(&long), format!("{}…", "é".repeat(MAX_ECHO_CHARS)));
     }
 }

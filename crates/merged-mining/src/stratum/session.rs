@@ -164,7 +164,7 @@ impl Session {
             "mining.configure" => out.push(protocol::reply(&id, self.configure(&params))),
             _ => out.push(protocol::reply_error(
                 &id,
-                &StratumError::Other(format!("Unknown method {method}")),
+                &StratumError::Other(format!("Unknown method {}", protocol::echo(&method))),
             )),
         }
         out
@@ -263,13 +263,18 @@ impl Session {
     }
 
     /// `mining.configure` (BIP310): version rolling is negotiated; every other extension
-    /// is declined, which lets firmware that asks first go on without it.
+    /// is declined, which lets firmware that asks first go on without it. A name given
+    /// twice is answered once: a line repeating one would otherwise be negotiated (and
+    /// its reason written) as many times as it fits.
     fn configure(&mut self, params: &[Value]) -> Value {
         let empty = Map::new();
         let parameters = params.get(1).and_then(Value::as_object).unwrap_or(&empty);
         let mut result = Map::new();
         let names = params.first().and_then(Value::as_array);
         for name in names.into_iter().flatten().filter_map(Value::as_str) {
+            if result.contains_key(name) {
+                continue;
+            }
             if name != "version-rolling" {
                 result.insert(name.to_string(), json!(false));
                 continue;
@@ -384,7 +389,8 @@ fn set_difficulty(difficulty: f64) -> String {
 /// version, nbits, ntime (big-endian hex), clean_jobs.
 pub fn notify(job: &Job, clean: bool) -> String {
     let branch: Vec<String> = job
-        .merkle_branch
+        .template
+        .coinbase_branch
         .iter()
         .map(|node| hex::encode(bitcoin::hashes::Hash::as_byte_array(node)))
         .collect();

@@ -10,6 +10,8 @@
 
 pub use crate::coordinator::VersionRoll;
 
+use crate::stratum::encoding::u32_from_hex;
+use crate::stratum::protocol::echo;
 use serde_json::{Map, Value};
 
 /// BIP320's general-purpose bits: what the server lets miners roll by default.
@@ -33,11 +35,12 @@ pub enum Negotiation {
 pub fn negotiate(server_mask: u32, parameters: &Map<String, Value>) -> Negotiation {
     let miner_mask = match parameters.get("version-rolling.mask") {
         None => DEFAULT_MINER_MASK,
-        Some(value) => match value.as_str().and_then(mask_from_hex) {
+        Some(value) => match value.as_str().and_then(u32_from_hex) {
             Some(mask) => mask,
             None => {
                 return Negotiation::Refused(format!(
-                    "version-rolling.mask must be 8 hex digits, not {value}"
+                    "version-rolling.mask must be 8 hex digits, not {}",
+                    echo(&value.to_string())
                 ))
             }
         },
@@ -48,7 +51,8 @@ pub fn negotiate(server_mask: u32, parameters: &Map<String, Value>) -> Negotiati
             Some(count) => count,
             None => {
                 return Negotiation::Refused(format!(
-                    "version-rolling.min-bit-count must be a count of bits (0 to 32), not {value}"
+                    "version-rolling.min-bit-count must be a count of bits (0 to 32), not {}",
+                    echo(&value.to_string())
                 ))
             }
         },
@@ -105,20 +109,12 @@ pub fn check_version_bits(
     let mask = mask.ok_or(VersionBitsError::NotNegotiated)?;
     let bits = field
         .as_str()
-        .and_then(mask_from_hex)
+        .and_then(u32_from_hex)
         .ok_or(VersionBitsError::Malformed)?;
     if bits & !mask != 0 {
         return Err(VersionBitsError::OutsideMask { bits, mask });
     }
     Ok(Some(VersionRoll { mask, bits }))
-}
-
-/// BIP310's TMask: exactly 8 hex digits, either case.
-pub fn mask_from_hex(text: &str) -> Option<u32> {
-    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    u32::from_str_radix(text, 16).ok()
 }
 
 /// A `min-bit-count`: a number, or (as some firmware sends it) a decimal string.
@@ -309,7 +305,7 @@ mod tests {
             0x3fff_e000
         );
         assert_eq!(roll(0, 0).apply(0x2000_0000), 0x2000_0000);
-        assert_eq!(mask_from_hex("1fffe000"), Some(DEFAULT_SERVER_MASK));
-        assert_eq!(mask_from_hex("1fffe00"), None);
+        assert_eq!(u32_from_hex("1fffe000"), Some(DEFAULT_SERVER_MASK));
+        assert_eq!(u32_from_hex("1fffe00"), None);
     }
 }

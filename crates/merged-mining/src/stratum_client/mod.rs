@@ -302,6 +302,17 @@ mod tests {
         // Refused, or a mask notification without a grant: the job's version only.
         assert_eq!(mask_after(&session(&[REFUSED, SUBSCRIBED, NOTIFY])), None);
         assert_eq!(mask_after(&session(&[SUBSCRIBED, NOTIFY, NEW_MASK])), None);
+        // Bits this miner did not offer, or none at all: not a grant, and a later mask
+        // like that ends rolling.
+        for bad in ["ffffffff", "00000000"] {
+            let granted = GRANTED.replace("1fffe000", bad);
+            assert_eq!(mask_after(&session(&[&granted, SUBSCRIBED, NOTIFY])), None);
+            let later = NEW_MASK.replace("00006000", bad);
+            assert_eq!(
+                mask_after(&session(&[GRANTED, SUBSCRIBED, NOTIFY, &later])),
+                None
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,6 @@ use crate::coordinator::Backoff;
 use crate::stratum::difficulty::target_for_difficulty;
 use crate::stratum::encoding::{prevhash_from_stratum, u32_from_hex};
 use crate::stratum::protocol::{self, Message};
-use crate::stratum::version_rolling::mask_from_hex;
 use crate::stratum_client::lines::{read_line, MAX_SERVER_LINE};
 use crate::stratum_client::{nap, Shared, Work};
 use bitcoin::hashes::Hash;
@@ -221,13 +220,16 @@ fn on_reply(
             let mask = result
                 .get("version-rolling.mask")
                 .and_then(Value::as_str)
-                .and_then(mask_from_hex);
+                .and_then(u32_from_hex);
             match (granted, mask) {
-                (true, Some(mask)) => {
-                    info!(mask = format!("{mask:08x}"), "version rolling granted");
-                    connection.version_mask = Some(mask);
-                    publish(shared, connection);
-                }
+                (true, Some(mask)) => match usable_mask(shared, mask) {
+                    Ok(mask) => {
+                        info!(mask = format!("{mask:08x}"), "version rolling granted");
+                        connection.version_mask = Some(mask);
+                        publish(shared, connection);
+                    }
+                    Err(why) => warn!("{why}: version rolling stays off"),
+                },
                 _ => warn!(
                     "the server refused version rolling: {}",
                     result.get("version-rolling").unwrap_or(error)
@@ -288,10 +290,18 @@ fn on_call(shared: &Shared, connection: &mut Connection, method: &str, params: &
             let mask = params
                 .first()
                 .and_then(Value::as_str)
-                .and_then(mask_from_hex);
+                .and_then(u32_from_hex);
             if let (Some(mask), Some(_)) = (mask, connection.version_mask) {
-                debug!(mask = format!("{mask:08x}"), "new version mask");
-                connection.version_mask = Some(mask);
+                match usable_mask(shared, mask) {
+                    Ok(mask) => {
+                        debug!(mask = format!("{mask:08x}"), "new version mask");
+                        connection.version_mask = Some(mask);
+                    }
+                    Err(why) => {
+                        warn!("{why}: version rolling is off for this connection");
+                        connection.version_mask = None;
+                    }
+                }
                 publish(shared, connection);
             }
         }
@@ -314,6 +324,23 @@ fn on_call(shared: &Shared, connection: &mut Connection, method: &str, params: &
         }
         other => debug!(method = other, "ignoring a server call"),
     }
+}
+
+/// A mask the server grants (or sets later), if this miner may roll it: BIP310 lets a
+/// miner roll only bits of its own mask, and an empty mask rolls nothing, so either is
+/// a server's mistake, not a grant.
+fn usable_mask(shared: &Shared, granted: u32) -> Result<u32, String> {
+    let asked = shared.config.version_rolling_mask.unwrap_or(0);
+    if granted == 0 {
+        return Err("the server granted an empty version-rolling mask".into());
+    }
+    if granted & !asked != 0 {
+        return Err(format!(
+            "the server granted version-rolling mask {granted:08x}, with bits {:08x} outside the mask {asked:08x} this miner offered",
+            granted & !asked
+        ));
+    }
+    Ok(granted)
 }
 
 /// Hands the hashing threads work for the latest job at the latest difficulty.

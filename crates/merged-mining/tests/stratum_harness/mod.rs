@@ -62,6 +62,7 @@ pub fn template(prev: u8, target: Target) -> ParentTemplate {
         coinbase_value: 5_000_000_000,
         required_outputs: Vec::new(),
         transactions: Vec::new(),
+        coinbase_branch: Vec::new(),
         witness_commitment: None,
         longpollid: None,
         mweb: Mweb::Absent,
