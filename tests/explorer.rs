@@ -333,3 +333,50 @@ fn dev_nodes_serve_the_explorer_unless_told_not_to() {
     assert!(!quiet.datadir.join("http.addr").exists());
     quiet.stop();
 }
+
+/// Far more idle connections than the explorer serves at once, some sending half a
+/// request head: a visitor's page is still served, and the idle ones are closed.
+#[test]
+fn idle_connections_do_not_keep_visitors_out() {
+    use std::io::{Read, Write};
+    let mut node = Node::start(&["--http", "127.0.0.1:0"]);
+    let base = explorer_url(&node);
+    let addr = base.trim_start_matches("http://").to_string();
+    let mut idle: Vec<std::net::TcpStream> = (0..3 * venture_explorer::MAX_CONNECTIONS)
+        .map(|i| {
+            let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+            if i % 2 == 1 {
+                stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+            }
+            stream
+        })
+        .collect();
+    assert_eq!(
+        ureq::get(&format!("{base}/"))
+            .call()
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    for (i, stream) in idle.iter_mut().enumerate() {
+        // A guard against a hang, not a timing check: the server's limit is 15 s.
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .unwrap();
+        let mut rest = Vec::new();
+        match stream.read_to_end(&mut rest) {
+            Ok(_) => assert!(rest.is_empty(), "connection {i} got {rest:?}"),
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{i}: {e}"),
+        }
+    }
+    assert_eq!(
+        ureq::get(&format!("{base}/"))
+            .call()
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    node.stop();
+}

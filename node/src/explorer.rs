@@ -41,11 +41,12 @@ pub async fn start(
             ),
         ],
     };
-    tokio::spawn(async move {
-        if let Err(e) = venture_explorer::serve(listener, ctx, core_methods(), site, shutdown).await
-        {
-            tracing::warn!("explorer stopped: {e}");
-        }
-    });
+    tokio::spawn(venture_explorer::serve(
+        listener,
+        ctx,
+        core_methods(),
+        site,
+        shutdown,
+    ));
     Ok(bound)
 }

@@ -83,11 +83,11 @@ pub async fn start(
         }
         .boxed()
     });
-    tokio::spawn(async move {
-        if let Err(e) = venture_metrics::serve(listener, Arc::new(registry), refresh).await {
-            tracing::warn!("{e}");
-        }
-    });
+    tokio::spawn(venture_metrics::serve(
+        listener,
+        Arc::new(registry),
+        refresh,
+    ));
     Ok(bound)
 }
 

@@ -10,11 +10,12 @@
 //! (called in-process through the method table), so a page and `getblockchaininfo`
 //! never disagree; lists and chart series are read from the chain's index directly.
 //!
-//! Read-only and without login, so everything a request can make the node do is
-//! bounded: a few pages render at once ([`MAX_CONCURRENT_PAGES`], beyond it 503), each
-//! within [`PAGE_TIMEOUT`], chart windows and lists are capped, and an address lookup
-//! (a walk over the UTXO set, since the node keeps no address index) runs one at a time
-//! without holding the chain's lock.
+//! Read-only and without login, so everything a visitor can make the node do is
+//! bounded: connections ([`MAX_CONNECTIONS`], idle ones giving way, each with
+//! [`CONNECTION_TIMEOUT`]), a few pages rendering at once ([`MAX_CONCURRENT_PAGES`],
+//! beyond it 503) each within [`PAGE_TIMEOUT`], capped chart windows and lists, and an
+//! address lookup (a walk over the UTXO set, since the node keeps no address index)
+//! that runs one at a time without holding the chain's lock.
 
 mod html;
 mod pages;
@@ -40,6 +41,11 @@ use venture_rpc::{Methods, RpcContext};
 pub const MAX_CONCURRENT_PAGES: usize = 8;
 /// Longest a page may take before the request is answered with 503.
 pub const PAGE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections open at once: a browser opens a few per visitor.
+pub const MAX_CONNECTIONS: usize = 64;
+/// From a connection's arrival to the end of its one response: a page's time and the
+/// time to send it.
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A page that could not be shown, with what the visitor should know.
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +73,7 @@ pub async fn serve(
     methods: Methods,
     site: Site,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) {
     let explorer = Arc::new(Explorer::new(ctx, methods, site));
     let permits = Arc::new(Semaphore::new(MAX_CONCURRENT_PAGES));
     let app = Router::new()
@@ -82,9 +88,14 @@ pub async fn serve(
         .fallback(not_found)
         .with_state(explorer)
         .layer(middleware::from_fn_with_state(permits, bounded));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = venture_http::Limits {
+        max_connections: MAX_CONNECTIONS,
+        request_timeout: CONNECTION_TIMEOUT,
+    };
+    tokio::select! {
+        () = venture_http::serve(listener, app, limits, "explorer") => {}
+        () = shutdown => {}
+    }
 }
 
 /// Admits a request if a render slot is free, bounds its time, and adds the headers

@@ -23,7 +23,8 @@ pub struct Series {
     pub step: bool,
 }
 
-/// A line chart with labelled axes, one polyline per series and a legend. Empty series
+/// A line chart with labelled axes (x is a height: its ticks are whole numbers), one
+/// polyline per series and a legend. Empty series
 /// are listed in the legend as "no data".
 pub fn line_chart(
     id: &str,
@@ -76,7 +77,7 @@ pub fn line_chart(
             sy(y) + 4.0,
             tick(y),
             HEIGHT - BOTTOM + 16.0,
-            tick(x),
+            tick(x.round()),
             py = sy(y),
             px = sx(x),
         );

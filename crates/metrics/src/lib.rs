@@ -10,8 +10,7 @@
 
 mod node;
 mod server;
-mod slots;
 
 pub use node::{AllocationSnapshot, NodeMetrics, NodeSnapshot, MERGE_MINED_WINDOW};
 pub use prometheus_client::registry::Registry;
-pub use server::{serve, MetricsError, Refresh, MAX_CONNECTIONS, REQUEST_TIMEOUT};
+pub use server::{serve, Refresh, MAX_CONNECTIONS, REQUEST_TIMEOUT};

@@ -263,11 +263,11 @@ async fn serve_metrics(addr: SocketAddr, coordinator: &Coordinator) -> Result<()
     venture_merged_mining::metrics::register(&mut registry, coordinator.stats().clone());
     // Everything is read from the counters at each scrape: nothing to refresh first.
     let refresh: venture_metrics::Refresh = Arc::new(|| futures::future::ready(()).boxed());
-    tokio::spawn(async move {
-        if let Err(e) = venture_metrics::serve(listener, Arc::new(registry), refresh).await {
-            tracing::warn!("{e}");
-        }
-    });
+    tokio::spawn(venture_metrics::serve(
+        listener,
+        Arc::new(registry),
+        refresh,
+    ));
     info!(%bound, "metrics at http://{bound}/metrics");
     println!("metrics listening on {bound}");
     Ok(())

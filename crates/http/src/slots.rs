@@ -1,4 +1,4 @@
-//! The metrics server's open connections, oldest first, and whether each has sent its
+//! An endpoint's open connections, oldest first, and whether each has sent its
 //! request head: the table that decides which one gives way to a newcomer.
 
 use std::collections::VecDeque;
