@@ -12,7 +12,10 @@ use bitcoin::{Amount, TxOut};
 use common::auxpow::merge_mine;
 use common::blocks::{coinbase_with_script, solve, to_hex, Template};
 use common::browser::{number_in, text_of, Browser};
-use common::{dev_spec_with_venture, Node, SMALL_VENTURE};
+use common::{
+    assert_closed_unanswered, dev_spec_with_venture, idle_connections, status_of, Node,
+    SMALL_VENTURE,
+};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use venture_primitives::coinbase_script;
@@ -320,14 +323,7 @@ fn dev_nodes_serve_the_explorer_unless_told_not_to() {
     let mut node = Node::start(&["--dev"]);
     let base = explorer_url(&node);
     assert!(base.starts_with("http://127.0.0.1:"));
-    assert_eq!(
-        ureq::get(&format!("{base}/"))
-            .call()
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(status_of(&format!("{base}/")), 200);
     node.stop();
     let mut quiet = Node::start(&["--dev", "--no-http"]);
     assert!(!quiet.datadir.join("http.addr").exists());
@@ -338,45 +334,12 @@ fn dev_nodes_serve_the_explorer_unless_told_not_to() {
 /// request head: a visitor's page is still served, and the idle ones are closed.
 #[test]
 fn idle_connections_do_not_keep_visitors_out() {
-    use std::io::{Read, Write};
     let mut node = Node::start(&["--http", "127.0.0.1:0"]);
     let base = explorer_url(&node);
-    let addr = base.trim_start_matches("http://").to_string();
-    let mut idle: Vec<std::net::TcpStream> = (0..3 * venture_explorer::MAX_CONNECTIONS)
-        .map(|i| {
-            let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-            if i % 2 == 1 {
-                stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
-            }
-            stream
-        })
-        .collect();
-    assert_eq!(
-        ureq::get(&format!("{base}/"))
-            .call()
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
-    for (i, stream) in idle.iter_mut().enumerate() {
-        // A guard against a hang, not a timing check: the server's limit is 15 s.
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(60)))
-            .unwrap();
-        let mut rest = Vec::new();
-        match stream.read_to_end(&mut rest) {
-            Ok(_) => assert!(rest.is_empty(), "connection {i} got {rest:?}"),
-            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{i}: {e}"),
-        }
-    }
-    assert_eq!(
-        ureq::get(&format!("{base}/"))
-            .call()
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    let addr = base.trim_start_matches("http://");
+    let mut idle = idle_connections(addr, 3 * venture_explorer::MAX_CONNECTIONS, "/");
+    assert_eq!(status_of(&format!("{base}/")), 200);
+    assert_closed_unanswered(&mut idle);
+    assert_eq!(status_of(&format!("{base}/")), 200);
     node.stop();
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Node, TEST_ADDRESS};
+use common::{assert_closed_unanswered, idle_connections, Node, TEST_ADDRESS};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -145,31 +145,10 @@ fn idle_connections_neither_pile_up_nor_keep_a_scrape_out() {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let addr = addr.as_str();
-    let mut idle: Vec<TcpStream> = (0..3 * venture_metrics::MAX_CONNECTIONS)
-        .map(|i| {
-            let mut stream = TcpStream::connect(addr).unwrap();
-            if i % 2 == 1 {
-                stream
-                    .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
-                    .unwrap();
-            }
-            stream
-        })
-        .collect();
+    let mut idle = idle_connections(&addr, 3 * venture_metrics::MAX_CONNECTIONS, "/metrics");
     let scrape = node.metrics();
     assert!(scrape.contains("venture_chain_height"), "{scrape}");
-    for (i, stream) in idle.iter_mut().enumerate() {
-        // A guard against a hang, not a timing check: the server's timeout is 10 s.
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        let mut rest = Vec::new();
-        match stream.read_to_end(&mut rest) {
-            Ok(_) => assert!(rest.is_empty(), "connection {i} got {rest:?}"),
-            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{i}: {e}"),
-        }
-    }
+    assert_closed_unanswered(&mut idle);
     // And the endpoint still serves.
     assert!(node.metrics().contains("venture_chain_height"));
 }

@@ -299,3 +299,43 @@ pub fn dev_spec_with_venture(dir: &Path, venture: &str) -> String {
     std::fs::write(&path, spec).unwrap();
     path.display().to_string()
 }
+
+/// `count` connections to `addr` that never finish a request: every other one sends
+/// half a request head for `path`, the rest nothing.
+pub fn idle_connections(addr: &str, count: usize, path: &str) -> Vec<std::net::TcpStream> {
+    use std::io::Write;
+    (0..count)
+        .map(|i| {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            if i % 2 == 1 {
+                write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\n").unwrap();
+            }
+            stream
+        })
+        .collect()
+}
+
+/// Waits for each of `idle` to be closed by the server without an answer.
+pub fn assert_closed_unanswered(idle: &mut [std::net::TcpStream]) {
+    use std::io::Read;
+    for (i, stream) in idle.iter_mut().enumerate() {
+        // A guard against a hang, not a timing check: servers close them within 15 s.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut rest = Vec::new();
+        match stream.read_to_end(&mut rest) {
+            Ok(_) => assert!(rest.is_empty(), "connection {i} got {rest:?}"),
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{i}: {e}"),
+        }
+    }
+}
+
+/// The HTTP status of `GET url`.
+pub fn status_of(url: &str) -> u16 {
+    match ureq::get(url).call() {
+        Ok(reply) => reply.status().as_u16(),
+        Err(ureq::Error::StatusCode(code)) => code,
+        Err(e) => panic!("{url}: {e}"),
+    }
+}

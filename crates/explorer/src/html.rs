@@ -39,6 +39,19 @@ pub fn printable(bytes: &[u8]) -> String {
     esc(&text)
 }
 
+/// Already-safe HTML in a monospace span (hashes, scripts, addresses).
+pub fn mono(html: &str) -> String {
+    format!("<span class=\"mono\">{html}</span>")
+}
+
+/// A JSON value from an RPC answer as escaped text: a string as it is, anything else
+/// as JSON (numbers, booleans, null).
+pub fn field(value: &serde_json::Value) -> String {
+    esc(&value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string))
+}
+
 /// A link to a path of this site; `path` is built here from checked parts and `text`
 /// is escaped.
 pub fn link(path: &str, text: &str) -> String {

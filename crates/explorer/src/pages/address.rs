@@ -1,7 +1,7 @@
 //! `/address/{address}`: what an address holds (its unspent outputs) and, on a chain
 //! with a venture allocation, what it earned from it tranche by tranche.
 
-use crate::html::{coins, esc, facts, link, short, trim_decimals, Table};
+use crate::html::{coins, esc, facts, link, mono, short, trim_decimals, Table};
 use crate::source::Explorer;
 use crate::{render_page, PageError, PageResult};
 use axum::extract::{Path, State};
@@ -41,11 +41,7 @@ pub async fn page(
         .unwrap_or(0);
     let ticker = explorer.ticker().to_string();
     let mut body = facts(&[
-        (
-            "address",
-            "Address",
-            format!("<span class=\"mono\">{}</span>", esc(&address)),
-        ),
+        ("address", "Address", mono(&esc(&address))),
         (
             "address-balance",
             "Balance",

@@ -2,7 +2,7 @@
 //! proof and its transactions.
 
 use super::parent_family;
-use crate::html::{esc, facts, link, printable, short, trim_decimals, utc, Table};
+use crate::html::{esc, facts, field, link, mono, printable, short, trim_decimals, utc, Table};
 use crate::source::Explorer;
 use crate::{render_page, PageError, PageResult};
 use axum::extract::{Path, State};
@@ -53,19 +53,11 @@ pub async fn page(State(explorer): State<Arc<Explorer>>, Path(id): Path<String>)
 }
 
 fn render(header: &Value, block: Option<&Block>, family: &str, ticker: &str) -> String {
-    let text = |key: &str| {
-        esc(&header[key]
-            .as_str()
-            .map_or_else(|| header[key].to_string(), str::to_string))
-    };
+    let text = |key: &str| field(&header[key]);
     let hash = header["hash"].as_str().unwrap_or_default();
     let merge_mined = header["merge_mined"].as_bool() == Some(true);
     let mut items = vec![
-        (
-            "block-hash",
-            "Hash",
-            format!("<span class=\"mono\">{}</span>", esc(hash)),
-        ),
+        ("block-hash", "Hash", mono(&esc(hash))),
         ("block-height", "Height", text("height")),
         (
             "block-confirmations",
@@ -90,16 +82,8 @@ fn render(header: &Value, block: Option<&Block>, family: &str, ticker: &str) -> 
         ("block-bits", "Bits", text("bits")),
         ("block-version", "Version", text("versionHex")),
         ("block-nonce", "Nonce", text("nonce")),
-        (
-            "block-merkleroot",
-            "Merkle root",
-            format!("<span class=\"mono\">{}</span>", text("merkleroot")),
-        ),
-        (
-            "block-chainwork",
-            "Chain work",
-            format!("<span class=\"mono\">{}</span>", text("chainwork")),
-        ),
+        ("block-merkleroot", "Merkle root", mono(&text("merkleroot"))),
+        ("block-chainwork", "Chain work", mono(&text("chainwork"))),
         ("block-ntx", "Transactions", text("nTx")),
     ];
     for (key, label, id) in [
@@ -136,11 +120,7 @@ fn render(header: &Value, block: Option<&Block>, family: &str, ticker: &str) -> 
         body.push_str("<h2>Merged mining</h2>");
         body.push_str(&facts(&[
             ("parent-chain", "Parent chain", esc(family)),
-            (
-                "parent-block",
-                "Parent block",
-                format!("<span class=\"mono\">{}</span>", esc(&parent)),
-            ),
+            ("parent-block", "Parent block", mono(&esc(&parent))),
             (
                 "parent-time",
                 "Parent block time (UTC)",
@@ -149,12 +129,12 @@ fn render(header: &Value, block: Option<&Block>, family: &str, ticker: &str) -> 
             (
                 "parent-coinbase-text",
                 "Parent coinbase (text)",
-                format!("<span class=\"mono\">{}</span>", printable(&script)),
+                mono(&printable(&script)),
             ),
             (
                 "parent-coinbase-hex",
                 "Parent coinbase (hex)",
-                format!("<span class=\"mono\">{}</span>", hex::encode(&script)),
+                mono(&hex::encode(&script)),
             ),
             (
                 "chain-index",
@@ -195,10 +175,10 @@ fn transactions_table(block: &Block, block_hash: &str, ticker: &str) -> String {
         let txid = tx.compute_txid().to_string();
         let total: u64 = tx.output.iter().map(|o| o.value.to_sat()).sum();
         table.row(&[
-            format!(
-                "<span class=\"mono\">{}</span>",
-                link(&format!("/tx/{txid}?block={block_hash}"), &short(&txid))
-            ),
+            mono(&link(
+                &format!("/tx/{txid}?block={block_hash}"),
+                &short(&txid),
+            )),
             if tx.is_coinbase() {
                 "coinbase".into()
             } else {
@@ -206,7 +186,7 @@ fn transactions_table(block: &Block, block_hash: &str, ticker: &str) -> String {
             },
             tx.output.len().to_string(),
             trim_decimals(bitcoin::Amount::from_sat(total).to_btc()),
-            format!("<span class=\"mono\">{}</span>", carried_text(tx)),
+            mono(&carried_text(tx)),
         ]);
     }
     let mut html = table.finish();

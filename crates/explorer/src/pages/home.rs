@@ -2,7 +2,7 @@
 //! last blocks.
 
 use super::{block_rows, blocks_table, charts, parent_family};
-use crate::html::{esc, hashrate, link, short, trim_decimals, Table};
+use crate::html::{esc, hashrate, link, mono, short, trim_decimals, Table};
 use crate::source::Explorer;
 use crate::{render_page, PageResult};
 use axum::extract::State;
@@ -129,10 +129,7 @@ fn pool_top(mempool: &venture_mempool::SharedMempool) -> String {
     for entry in entries {
         let txid = entry.txid.to_string();
         table.row(&[
-            format!(
-                "<span class=\"mono\">{}</span>",
-                link(&format!("/tx/{txid}"), &short(&txid))
-            ),
+            mono(&link(&format!("/tx/{txid}"), &short(&txid))),
             format!("{:.3}", entry.fee_rate() as f64 / 1000.0),
             trim_decimals(entry.fee.to_btc()),
             entry.vsize.to_string(),

@@ -10,7 +10,7 @@ pub mod search;
 pub mod tx;
 pub mod venture;
 
-use crate::html::{esc, link, short, utc};
+use crate::html::{esc, link, mono, short, utc};
 use crate::PageError;
 use bitcoin::BlockHash;
 use venture_chain::Chain;
@@ -97,10 +97,7 @@ pub fn blocks_table(id: &str, rows: &[BlockRow], parent_family: &str) -> String 
         };
         table.row(&[
             link(&format!("/block/{}", row.height), &row.height.to_string()),
-            format!(
-                "<span class=\"mono\">{}</span>",
-                link(&format!("/block/{hash}"), &short(&hash))
-            ),
+            mono(&link(&format!("/block/{hash}"), &short(&hash))),
             utc(i64::from(row.time)),
             kind.to_string(),
             parent_chain,

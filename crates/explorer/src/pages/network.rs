@@ -2,16 +2,16 @@
 //! peers (`getpeerinfo`). A peer's user agent and address are the peer's own words,
 //! shown escaped.
 
-use crate::html::{esc, facts, Table};
+use crate::html::{facts, field, mono, Table};
 use crate::source::Explorer;
 use crate::{render_page, PageResult};
 use axum::extract::State;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 
 pub async fn page(State(explorer): State<Arc<Explorer>>) -> PageResult {
     let chain = explorer.call("getblockchaininfo", json!([])).await?;
-    let text = |v: &Value| esc(&v.as_str().map_or_else(|| v.to_string(), str::to_string));
+    let text = field;
     let mut body = String::from("<h2>Sync</h2>");
     body.push_str(&facts(&[
         ("sync-blocks", "Blocks", text(&chain["blocks"])),
@@ -41,15 +41,12 @@ pub async fn page(State(explorer): State<Arc<Explorer>>) -> PageResult {
         (
             "sync-genesis",
             "Genesis",
-            format!(
-                "<span class=\"mono\">{}</span>",
-                text(&chain["genesis_hash"])
-            ),
+            mono(&text(&chain["genesis_hash"])),
         ),
         (
             "sync-spec-hash",
             "Spec hash",
-            format!("<span class=\"mono\">{}</span>", text(&chain["spec_hash"])),
+            mono(&text(&chain["spec_hash"])),
         ),
     ]));
     // A node run without the peer-to-peer layer answers these with an error.
@@ -97,7 +94,7 @@ pub async fn page(State(explorer): State<Arc<Explorer>>) -> PageResult {
         for peer in peers.as_array().unwrap_or(&none) {
             table.row(&[
                 text(&peer["id"]),
-                format!("<span class=\"mono\">{}</span>", text(&peer["addr"])),
+                mono(&text(&peer["addr"])),
                 if peer["inbound"].as_bool() == Some(true) {
                     "in".into()
                 } else {

@@ -2,7 +2,7 @@
 //! outputs with their addresses, carried text, vesting locks and whether they are spent.
 
 use super::block::{op_return_payload, parse_hash};
-use crate::html::{esc, facts, link, printable, short, trim_decimals, Table};
+use crate::html::{esc, facts, field, link, mono, printable, short, trim_decimals, Table};
 use crate::source::Explorer;
 use crate::{render_page, PageError, PageResult};
 use axum::extract::{Path, Query, State};
@@ -80,22 +80,10 @@ pub async fn page(
 }
 
 fn render(tx: &Value, states: &[OutputState], ticker: &str) -> String {
-    let text = |key: &str| {
-        esc(&tx[key]
-            .as_str()
-            .map_or_else(|| tx[key].to_string(), str::to_string))
-    };
+    let text = |key: &str| field(&tx[key]);
     let mut items = vec![
-        (
-            "tx-id",
-            "Transaction id",
-            format!("<span class=\"mono\">{}</span>", text("txid")),
-        ),
-        (
-            "tx-wtxid",
-            "Witness id",
-            format!("<span class=\"mono\">{}</span>", text("hash")),
-        ),
+        ("tx-id", "Transaction id", mono(&text("txid"))),
+        ("tx-wtxid", "Witness id", mono(&text("hash"))),
         (
             "tx-size",
             "Size / vsize / weight",
@@ -139,11 +127,7 @@ fn render(tx: &Value, states: &[OutputState], ticker: &str) -> String {
                 )
             }
         };
-        inputs.row(&[
-            i.to_string(),
-            spends,
-            format!("<span class=\"mono\">{}</span>", printable(&script)),
-        ]);
+        inputs.row(&[i.to_string(), spends, mono(&printable(&script))]);
     }
     body.push_str(&inputs.finish());
     body.push_str("<h2>Outputs</h2>");
@@ -155,18 +139,12 @@ fn render(tx: &Value, states: &[OutputState], ticker: &str) -> String {
         let script = &output["scriptPubKey"];
         let bytes = hex::decode(script["hex"].as_str().unwrap_or_default()).unwrap_or_default();
         let to = match script["address"].as_str() {
-            Some(address) => format!(
-                "<span class=\"mono\">{}</span>",
-                link(&format!("/address/{address}"), address)
-            ),
+            Some(address) => mono(&link(&format!("/address/{address}"), address)),
             None if ScriptBuf::from_bytes(bytes.clone()).is_op_return() => format!(
                 "<span class=\"mono\">OP_RETURN {}</span>",
                 printable(&op_return_payload(&ScriptBuf::from_bytes(bytes)))
             ),
-            None => format!(
-                "<span class=\"mono\">{}</span>",
-                esc(&short(script["hex"].as_str().unwrap_or_default()))
-            ),
+            None => mono(&esc(&short(script["hex"].as_str().unwrap_or_default()))),
         };
         let state = match states.get(i) {
             Some(OutputState::Unspent { locked_until: None }) => "unspent".to_string(),

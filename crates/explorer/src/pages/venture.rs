@@ -3,7 +3,7 @@
 //! payout (from `getventureinfo`), the vesting schedule, and the launch manifest's
 //! hashes.
 
-use crate::html::{coins, esc, facts, link, short, Table};
+use crate::html::{coins, esc, facts, link, mono, short, Table};
 use crate::source::Explorer;
 use crate::svg::{line_chart, Series};
 use crate::{render_page, PageError, PageResult};
@@ -78,13 +78,7 @@ pub async fn page(State(explorer): State<Arc<Explorer>>) -> PageResult {
         .manifest
         .iter()
         .enumerate()
-        .map(|(i, (label, value))| {
-            (
-                format!("manifest-{i}"),
-                label.clone(),
-                format!("<span class=\"mono\">{}</span>", esc(value)),
-            )
-        })
+        .map(|(i, (label, value))| (format!("manifest-{i}"), label.clone(), mono(&esc(value))))
         .collect();
     let items: Vec<(&str, &str, String)> = manifest
         .iter()
