@@ -30,7 +30,9 @@ pub use auxpow::AuxPow;
 pub use commitment::{AuxChain, ChainSlot, MergedMiningCommitment};
 pub use error::{AuxPowError, HeaderPowError};
 pub use header::{header_bytes, AuxHeader};
-pub use header_check::{check_header_pow, check_merge_mined};
+pub use header_check::{
+    check_header_pow, check_header_pow_hash, check_merge_mined, header_pow_input,
+};
 pub use limits::{
     check_auxpow_size, max_auxpow_bytes, MAX_AUXPOW_BYTES, MAX_CHAIN_BRANCH_LEN,
     MAX_COINBASE_BRANCH_LEN, MAX_PARENT_COINBASE_BYTES,

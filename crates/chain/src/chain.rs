@@ -1,8 +1,9 @@
 //! [`Chain`]: accepting blocks, choosing the best chain and reorganising to it.
 
-use crate::checks::{check_block, check_header_pow};
+use crate::checks::check_block;
 use crate::contextual::{check_block_context, check_header_context};
 use crate::events::EventQueue;
+use crate::header_pow::PowAhead;
 use crate::index::{BlockIndex, IndexEntry};
 use crate::orphans::OrphanPool;
 use crate::venture::VentureLedger;
@@ -243,7 +244,7 @@ impl Chain {
         if self.orphans.contains(&hash) {
             return Ok(ProcessOutcome::Duplicate);
         }
-        let kind = check_header_pow(&block.header, &self.params)?;
+        let kind = self.check_block_header_pow(&block.header, &hash)?;
         if let Err(error) = check_block(&block, &self.params) {
             self.condemn_if_permanent(&hash, &error)?;
             return Err(error.into());
@@ -304,8 +305,9 @@ impl Chain {
         let mut added = 0;
         let mut batch = self.store.batch();
         let mut result = Ok(());
-        for header in headers {
-            let hash = header.block_hash();
+        let hashes: Vec<BlockHash> = headers.iter().map(Header::block_hash).collect();
+        let mut ahead = PowAhead::new(headers, &hashes);
+        for (at, (header, &hash)) in headers.iter().zip(&hashes).enumerate() {
             if let Some(entry) = self.index.get(&hash) {
                 if entry.status.is_failed() {
                     result = Err(BlockError::new(
@@ -316,7 +318,10 @@ impl Chain {
                 }
                 continue;
             }
-            let kind = match check_header_pow(header, &self.params) {
+            // Headers after this one are checked ahead only if this one can connect.
+            let speculate = self.index.contains(&header.pure.prev_blockhash);
+            let index = &self.index;
+            let kind = match ahead.verdict(at, &self.params, speculate, |h| !index.contains(h)) {
                 Ok(kind) => kind,
                 Err(e) => {
                     result = Err(e);

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use venture_auxpow::AuxPowError;
 use venture_chainspec::ChainParams;
 use venture_difficulty::BlockKind;
-use venture_pow::PowError;
+use venture_pow::{PowAlgorithm, PowError, PowHash};
 use venture_primitives::{Block, Header};
 
 /// Coinbase scriptSigs are 2 to 100 bytes (Bitcoin's `bad-cb-length`).
@@ -21,27 +21,52 @@ const COINBASE_SCRIPT_SIG_LEN: std::ops::RangeInclusive<usize> = 2..=100;
 /// Failures are never permanent: a failed proof gets no index entry, and a peer can mangle
 /// an AuxPoW without changing the block hash (Namecoin's `auxpow_invalidpow`).
 pub fn check_header_pow(header: &Header, params: &ChainParams) -> Result<BlockKind, BlockError> {
-    let merge_mined = header.auxpow.is_some() || header.has_auxpow_flag();
-    if merge_mined && params.spec.merged_mining.is_none() {
+    let (algorithm, bytes) = header_pow_input(header, params)?;
+    check_header_pow_hash(header, params, &algorithm.hash(&bytes))
+}
+
+/// The checks of [`check_header_pow`] before its hash, and what to hash.
+pub fn header_pow_input(
+    header: &Header,
+    params: &ChainParams,
+) -> Result<(PowAlgorithm, [u8; 80]), BlockError> {
+    if is_merge_mined(header) && params.spec.merged_mining.is_none() {
         return Err(BlockError::new(
             Reject::BadAuxpow,
             "merge-mined block on a chain without merged mining",
         ));
     }
-    venture_auxpow::check_header_pow(header, &params.auxpow_params()).map_err(|e| {
-        let kind = match &e {
-            AuxPowError::WrongChainId { .. } => Reject::BadChainId,
-            AuxPowError::NonAuxPowFailed(PowError::HashAboveTarget(_)) => Reject::HighHash,
-            AuxPowError::NonAuxPowFailed(_) => Reject::BadDiffbits,
-            _ => Reject::BadAuxpow,
-        };
-        BlockError::new(kind, e.to_string())
-    })?;
-    Ok(if merge_mined {
+    venture_auxpow::header_pow_input(header, &params.auxpow_params()).map_err(pow_error)
+}
+
+/// The checks of [`check_header_pow`] after its hash, given the hash of what
+/// [`header_pow_input`] returned.
+pub fn check_header_pow_hash(
+    header: &Header,
+    params: &ChainParams,
+    pow_hash: &PowHash,
+) -> Result<BlockKind, BlockError> {
+    venture_auxpow::check_header_pow_hash(header, &params.auxpow_params(), pow_hash)
+        .map_err(pow_error)?;
+    Ok(if is_merge_mined(header) {
         BlockKind::MergeMined
     } else {
         BlockKind::Native
     })
+}
+
+fn is_merge_mined(header: &Header) -> bool {
+    header.auxpow.is_some() || header.has_auxpow_flag()
+}
+
+fn pow_error(e: AuxPowError) -> BlockError {
+    let kind = match &e {
+        AuxPowError::WrongChainId { .. } => Reject::BadChainId,
+        AuxPowError::NonAuxPowFailed(PowError::HashAboveTarget(_)) => Reject::HighHash,
+        AuxPowError::NonAuxPowFailed(_) => Reject::BadDiffbits,
+        _ => Reject::BadAuxpow,
+    };
+    BlockError::new(kind, e.to_string())
 }
 
 /// Structure of a block, independent of its place in the chain.

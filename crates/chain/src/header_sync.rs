@@ -14,7 +14,7 @@
 //! was counted. Memory stays at one hash per interval plus one segment, whatever the
 //! peer sends; a peer that changes its headers between the two passes is caught.
 
-use crate::checks::check_header_pow;
+use crate::header_pow::PowAhead;
 use crate::{BlockError, Chain, ChainError, Reject};
 use bitcoin::BlockHash;
 use venture_pow::Work;
@@ -186,9 +186,11 @@ impl Chain {
         headers: &[Header],
         full: bool,
     ) -> Result<HeadersProgress, ChainError> {
-        for header in headers {
-            let hash = follow(presync.last, header)?;
-            check_header_pow(header, &self.params)?;
+        let hashes: Vec<BlockHash> = headers.iter().map(Header::block_hash).collect();
+        let mut ahead = PowAhead::new(headers, &hashes);
+        for (at, (header, &hash)) in headers.iter().zip(&hashes).enumerate() {
+            follow(presync.last, header)?;
+            ahead.verdict(at, &self.params, true, |_| true)?;
             presync.last = hash;
             presync.height += 1;
             presync.work += Work::from_bits(header.pure.bits.to_consensus());

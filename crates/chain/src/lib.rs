@@ -15,6 +15,7 @@ mod clock;
 mod contextual;
 mod error;
 mod events;
+mod header_pow;
 pub mod header_sync;
 mod index;
 mod locks;

@@ -36,7 +36,25 @@ impl PowAlgorithm {
     pub fn hash(self, header: &[u8; 80]) -> PowHash {
         match self {
             PowAlgorithm::Sha256d => PowHash(sha256d::Hash::hash(header).to_byte_array()),
-            PowAlgorithm::Scrypt => PowHash(scrypt_1024_1_1(header)),
+            PowAlgorithm::Scrypt => PowHash(crate::scrypt::scrypt_1024_1_1(header)),
+        }
+    }
+
+    /// [`PowAlgorithm::hash`] of each header, in order: scrypt takes them two at a time,
+    /// which is nearly twice as fast on one core as one by one.
+    pub fn hash_many(self, headers: &[[u8; 80]]) -> Vec<PowHash> {
+        match self {
+            PowAlgorithm::Sha256d => headers.iter().map(|h| self.hash(h)).collect(),
+            PowAlgorithm::Scrypt => {
+                let mut hashes = Vec::with_capacity(headers.len());
+                let mut pairs = headers.chunks_exact(2);
+                for pair in &mut pairs {
+                    let [a, b] = crate::scrypt::scrypt_pair(&pair[0], &pair[1]);
+                    hashes.extend([PowHash(a), PowHash(b)]);
+                }
+                hashes.extend(pairs.remainder().iter().map(|h| self.hash(h)));
+                hashes
+            }
         }
     }
 
@@ -59,14 +77,6 @@ impl std::str::FromStr for PowAlgorithm {
             )),
         }
     }
-}
-
-fn scrypt_1024_1_1(header: &[u8; 80]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    // Constant, valid parameters (log2 N = 10, r = 1, p = 1): neither call can fail.
-    let params = scrypt::Params::new(10, 1, 1).expect("scrypt(1024,1,1) parameters are valid");
-    scrypt::scrypt(header, header, &params, &mut out).expect("32-byte output is a valid length");
-    out
 }
 
 #[cfg(test)]

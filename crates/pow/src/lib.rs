@@ -9,6 +9,7 @@ mod algorithm;
 mod bits;
 mod compact;
 mod error;
+mod scrypt;
 mod target;
 mod work;
 
