@@ -1,0 +1,299 @@
+"""Scenarios run on a network that `netsim up` brought up; each writes a results JSON
+and an SVG plot.
+
+Block arrival times come from the nodes' own logs, not from polling: ventured logs
+`new tip height=H hash=X` (venture_chain at debug) and litecoind `UpdateTip: new
+best=X height=H` (with -logtimemicros), both stamped to the microsecond by the same
+clock, so a delay is the gap between the miner's line and each node's line. RPC polling
+only decides when to mine the next block.
+"""
+import json
+import math
+import os
+import re
+import signal
+import time
+from datetime import datetime, timezone
+
+import lab
+import svg
+
+STAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z")
+TIP = {"ventured": re.compile(r"new tip height=(\d+) hash=([0-9a-f]{64})"),
+       "litecoind": re.compile(r"UpdateTip: new best=([0-9a-f]{64}) height=(\d+)")}
+MINED = re.compile(r"mined block height=(\d+) hash=([0-9a-f]{64})")
+
+
+def stamp(line):
+    m = STAMP.match(line)
+    if not m:
+        return None
+    t = datetime.fromisoformat(m.group(1)).replace(tzinfo=timezone.utc).timestamp()
+    return t + float(m.group(2) or 0)
+
+
+def tip_events(node):
+    """[(time, height, hash)] each time the node's tip changed, in log order."""
+    events = []
+    try:
+        f = open(node["log"], errors="replace")
+    except FileNotFoundError:
+        return events
+    with f:
+        for line in f:
+            m = TIP[node["kind"]].search(line)
+            if not m:
+                continue
+            t = stamp(line)
+            if node["kind"] == "ventured":
+                height, block = int(m.group(1)), m.group(2)
+            else:
+                block, height = m.group(1), int(m.group(2))
+            if t is not None:
+                events.append((t, height, block))
+    return events
+
+
+def arrival(events, block, height):
+    """When a node had `block`: its tip became it, or (several blocks connected in one
+    step log only the last) a tip at least as high, first seen after it."""
+    for t, h, b in events:
+        if b == block:
+            return t
+    for t, h, _ in events:
+        if h >= height:
+            return t
+    return None
+
+
+def percentile(samples, q):
+    """Nearest rank; None when there is nothing to rank."""
+    samples = sorted(samples)
+    if not samples:
+        return None
+    return samples[max(0, math.ceil(q * len(samples)) - 1)]
+
+
+def summary(samples_ms):
+    return {f"p{int(q * 100)}": (round(v, 1) if (v := percentile(samples_ms, q)) is not None else None)
+            for q in (0.5, 0.95, 0.99)} | {"max": round(max(samples_ms), 1) if samples_ms else None}
+
+
+def machine():
+    """What else the machine was doing: a figure without it means little."""
+    return {"cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def address(node):
+    return lab.LTC_ADDRESS if node["kind"] == "litecoind" else lab.DEV_ADDRESS
+
+
+def wait_height(nodes, height, timeout):
+    """Until every node's height is at least `height`; the laggards if it times out."""
+    deadline = time.time() + timeout
+    waiting = list(nodes)
+    while waiting:
+        waiting = [n for n in waiting if lab.Rpc(n)("getblockcount", timeout=10) < height]
+        if waiting and time.time() > deadline:
+            return waiting
+        if waiting:
+            time.sleep(0.2)
+    return []
+
+
+def write(out, results):
+    with open(out + ".json", "w") as f:
+        json.dump(results, f, indent=1)
+        f.write("\n")
+    print(f"wrote {out}.json and {out}.svg")
+
+
+# --- 1. propagation --------------------------------------------------------------------
+
+def propagation(state, blocks, gap, timeout, out):
+    nodes = state["nodes"]
+    miners = [n for n in nodes if n["miner"]] or nodes[:1]
+    load_before = machine()
+    # A first block leaves initial download everywhere (litecoind relays little before).
+    first = miners[0]
+    lab.Rpc(first)("generatetoaddress", 1, address(first))
+    late = wait_height(nodes, lab.Rpc(first)("getblockcount"), timeout)
+    if late:
+        raise RuntimeError("warm-up block did not reach " + ", ".join(n["name"] for n in late))
+    mined = []
+    for b in range(blocks):
+        miner = miners[b % len(miners)]
+        rpc = lab.Rpc(miner)
+        block = rpc("generatetoaddress", 1, address(miner))[0]
+        height = rpc("getblockcount")
+        late = wait_height(nodes, height, timeout)
+        mined.append({"miner": miner["name"], "hash": block, "height": height,
+                      "late": [n["name"] for n in late]})
+        print(f"block {b + 1}/{blocks} at height {height} from {miner['name']}"
+              + (f": {len(late)} node(s) without it after {timeout} s" if late else ""), flush=True)
+        time.sleep(gap)
+    time.sleep(1)  # the last log lines written
+    events = {n["name"]: tip_events(n) for n in nodes}
+    per_node_ms, to90, to100, per_block = [], [], [], []
+    everyone = True
+    for m in mined:
+        t0 = arrival(events[m["miner"]], m["hash"], m["height"])
+        delays = {}
+        for n in nodes:
+            t = arrival(events[n["name"]], m["hash"], m["height"])
+            delays[n["name"]] = None if t is None or t0 is None else round(max(0.0, t - t0) * 1000, 2)
+        reached = sorted(v for v in delays.values() if v is not None)
+        missing = len(nodes) - len(reached)
+        everyone &= missing == 0
+        need90 = math.ceil(0.9 * len(nodes))
+        t90 = reached[need90 - 1] if len(reached) >= need90 else None
+        t100 = reached[-1] if not missing else None
+        if t90 is not None:
+            to90.append(t90)
+        if t100 is not None:
+            to100.append(t100)
+        per_node_ms += [v for k, v in delays.items() if v is not None and k != m["miner"]]
+        per_block.append(dict(m, to_90pct_ms=t90, to_100pct_ms=t100, missing=missing, delays_ms=delays))
+    results = {
+        "scenario": "propagation", "kind": nodes[0]["kind"], "nodes": len(nodes), "links": len(state["links"]),
+        "miners": [n["name"] for n in miners], "blocks": blocks, "every_node_got_every_block": everyone,
+        "time_to_90pct_ms": summary(to90), "time_to_100pct_ms": summary(to100),
+        "per_node_arrival_ms": summary(per_node_ms), "machine_before": load_before, "machine_after": machine(),
+        "per_block": per_block,
+    }
+    write(out, results)
+    plot_propagation(out + ".svg", [results])
+    return results
+
+
+def plot_propagation(path, runs):
+    """CDFs of the time to 100 % of nodes (and, for one run, to 90 % and per node),
+    one run beside another: ventured and litecoind through the same links."""
+    series = []
+    for r in runs:
+        samples = [b["to_100pct_ms"] for b in r["per_block"] if b["to_100pct_ms"] is not None]
+        series.append((f"{r['kind']}: all {r['nodes']} nodes", svg.cdf(samples)))
+        if len(runs) == 1:
+            s90 = [b["to_90pct_ms"] for b in r["per_block"] if b["to_90pct_ms"] is not None]
+            series.append((f"{r['kind']}: 90 % of nodes", svg.cdf(s90)))
+            each = [v for b in r["per_block"] for k, v in b["delays_ms"].items() if v is not None and k != b["miner"]]
+            series.append((f"{r['kind']}: each node", svg.cdf(each)))
+    title = "Block propagation: " + ", ".join(f"{r['kind']} {r['nodes']} nodes, {r['blocks']} blocks" for r in runs)
+    svg.plot(path, title, "milliseconds after the miner", "% of blocks (or block arrivals)", series,
+             y_max=100, steps=True)
+
+
+# --- 2. stale rate ---------------------------------------------------------------------
+
+def mined_blocks(node):
+    """[(time, height, hash)] the node's own miner found and connected."""
+    found = []
+    with open(node["log"], errors="replace") as f:
+        for line in f:
+            m = MINED.search(line)
+            if m and (t := stamp(line)) is not None:
+                found.append((t, int(m.group(1)), m.group(2)))
+    return found
+
+
+def stale_rate(state, minutes, out):
+    nodes = state["nodes"]
+    if not state["options"].get("mine") or nodes[0]["kind"] != "ventured":
+        raise SystemExit("stale-rate needs ventured nodes brought up with --mine")
+    miners = [n for n in nodes if n["miner"]]
+    start = time.time()
+    start_height = max(lab.Rpc(n)("getblockcount") for n in nodes)
+    heights = []
+    while time.time() < start + minutes * 60:
+        time.sleep(min(10, start + minutes * 60 - time.time()) if time.time() < start + minutes * 60 else 0)
+        heights.append((round(time.time() - start, 1), max(lab.Rpc(n)("getblockcount") for n in nodes)))
+        print(f"{heights[-1][0]:.0f} s: height {heights[-1][1]}", flush=True)
+    end = time.time()
+    best = max(nodes, key=lambda n: lab.Rpc(n)("getblockcount"))
+    rpc = lab.Rpc(best)
+    top = rpc("getblockcount")
+    # Blocks near the top may still be racing: judge only those two below it.
+    judged_top = top - 2
+    chain = {rpc("getblockhash", h) for h in range(start_height + 1, judged_top + 1)}
+    found, stale = [], []
+    for n in miners:
+        for t, h, block in mined_blocks(n):
+            if start <= t <= end and start_height < h <= judged_top:
+                found.append({"miner": n["name"], "height": h, "hash": block})
+                if block not in chain:
+                    stale.append(found[-1])
+    tips = {lab.Rpc(n)("getbestblockhash") for n in nodes}
+    results = {
+        "scenario": "stale-rate", "nodes": len(nodes), "miners": len(miners), "minutes": minutes,
+        "block_interval_ms": state["options"].get("block_interval_ms") or 1000,
+        "blocks_on_chain": len(chain), "blocks_mined": len(found), "stale": len(stale),
+        "stale_rate": round(len(stale) / len(found), 4) if found else None,
+        "seconds_per_block": round((end - start) / max(1, top - start_height), 2),
+        "nodes_agree_at_end": len(tips) == 1, "machine": machine(), "stale_blocks": stale, "heights": heights,
+    }
+    write(out, results)
+    svg.plot(out + ".svg", f"Height under {len(miners)} miners ({len(stale)} stale of {len(found)})",
+             "seconds", "best height", [("best height", [(0, start_height)] + heights)])
+    return results
+
+
+# --- 3. partition ----------------------------------------------------------------------
+
+def signal_relays(state, d, links, sig):
+    for l in links:
+        with open(lab.relay_pid_file(d, l["name"])) as f:
+            os.kill(int(f.read()), sig)
+
+
+def chain_hashes(node, low, high):
+    rpc = lab.Rpc(node)
+    return {h: rpc("getblockhash", h) for h in range(max(0, low), high + 1)}
+
+
+def partition(state, d, seconds, timeout, out):
+    nodes = state["nodes"]
+    if not state["options"].get("mine") or nodes[0]["kind"] != "ventured":
+        raise SystemExit("partition needs ventured nodes brought up with --mine")
+    half = {n["name"]: (0 if n["index"] < len(nodes) / 2 else 1) for n in nodes}
+    sides = [[n for n in nodes if half[n["name"]] == s] for s in (0, 1)]
+    if not all(any(n["miner"] for n in side) for side in sides):
+        raise SystemExit("each half (first and second half of the nodes, in file order) needs a miner")
+    crossing = [l for l in state["links"] if half[l["a"]] != half[l["b"]]]
+    split_height = max(lab.Rpc(n)("getblockcount") for n in nodes)
+    signal_relays(state, d, crossing, signal.SIGUSR1)
+    print(f"cut {len(crossing)} link(s) at height {split_height}; waiting {seconds} s", flush=True)
+    time.sleep(seconds)
+    before = []
+    for side in sides:
+        top = max(side, key=lambda n: lab.Rpc(n)("getblockcount"))
+        height = lab.Rpc(top)("getblockcount")
+        before.append({"node": top["name"], "height": height,
+                       "hashes": chain_hashes(top, split_height - 1, height)})
+    heal = time.time()
+    signal_relays(state, d, crossing, signal.SIGUSR2)
+    heavier = 0 if before[0]["height"] >= before[1]["height"] else 1
+    lighter = 1 - heavier
+    converged = None
+    while time.time() < heal + timeout:
+        tips = {lab.Rpc(n)("getbestblockhash") for n in nodes}
+        if len(tips) == 1 and min(lab.Rpc(n)("getblockcount") for n in nodes) >= before[heavier]["height"]:
+            converged = time.time() - heal
+            break
+        time.sleep(0.2)
+    final = chain_hashes(nodes[0], split_height - 1, before[heavier]["height"])
+    heavier_won = final.get(before[heavier]["height"]) == before[heavier]["hashes"][before[heavier]["height"]]
+    lost = before[lighter]["hashes"]
+    fork = max((h for h, b in lost.items() if final.get(h) == b), default=split_height - 1)
+    results = {
+        "scenario": "partition", "nodes": len(nodes), "cut_links": len(crossing), "seconds": seconds,
+        "split_height": split_height,
+        "halves_before_heal": [{"node": b["node"], "height": b["height"], "tip": b["hashes"][b["height"]]} for b in before],
+        "tie": before[0]["height"] == before[1]["height"],
+        "converged_after_s": round(converged, 2) if converged is not None else None,
+        "heavier_branch_won": heavier_won, "reorg_depth": before[lighter]["height"] - fork,
+        "fork_height": fork, "machine": machine(),
+    }
+    write(out, results)
+    svg.plot(out + ".svg", "Partition: heights of the two halves before the heal", "height", "block (1 = present)",
+             [(f"half {i}", [(h, 1 + i * 0.1) for h in sorted(b["hashes"])]) for i, b in enumerate(before)])
+    return results
