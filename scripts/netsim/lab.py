@@ -170,7 +170,7 @@ def up(topology, d, options):
         links.append({"name": f"{PREFIX}{l.a}-{l.b}", "a": l.a, "b": l.b, "listen": [a["host"], RELAY_BASE_PORT + k],
                       "connect": [b["ip"], PORTS[b["kind"]]["p2p"]], "latency_ms": l.latency_ms,
                       "jitter_ms": l.jitter_ms, "loss": l.loss, "bandwidth_kbit": l.bandwidth_kbit})
-    state = {"nodes": nodes, "links": links, "options": options, "started": time.time()}
+    state = {"nodes": nodes, "links": links, "options": options, "dir": d, "started": time.time()}
     with open(state_path(d), "w") as f:
         json.dump(state, f, indent=1)
     try:
@@ -182,13 +182,9 @@ def up(topology, d, options):
                    "--jitter-ms", str(l["jitter_ms"]), "--loss", str(l["loss"]),
                    "--bandwidth-kbit", str(l["bandwidth_kbit"]), "--seed", str(k), "--link", l["name"]],
                   os.path.join(d, "logs", l["name"] + ".log"), relay_pid_file(d, l["name"]))
-        env = dict(os.environ)
-        env.pop("RUST_LOG", None)
         for n in nodes:
-            os.makedirs(n["dir"], exist_ok=True)
-            dials = [tuple(l["listen"]) for l in links if l["a"] == n["name"]]
-            spawn(node_argv(n, dials, options), os.path.join(d, "logs", n["name"] + ".out"),
-                  node_pid_file(d, n["name"]), env)
+            if n["name"] not in options["hold"]:
+                start_node(state, d, n)
         wait_ready(state, d)
         wait_connected(state, options["connect_timeout"])
     except BaseException:
@@ -196,6 +192,20 @@ def up(topology, d, options):
         down(d)
         raise
     return state
+
+
+def start_node(state, d, node):
+    os.makedirs(node["dir"], exist_ok=True)
+    dials = [tuple(l["listen"]) for l in state["links"] if l["a"] == node["name"]]
+    env = dict(os.environ)
+    env.pop("RUST_LOG", None)  # --log decides, so that the tip lines are there
+    spawn(node_argv(node, dials, state["options"]), os.path.join(d, "logs", node["name"] + ".out"),
+          node_pid_file(d, node["name"]), env)
+
+
+def running(state):
+    """The nodes started (all but those `up --hold` kept back and not started since)."""
+    return [n for n in state["nodes"] if os.path.exists(node_pid_file(state["dir"], n["name"]))]
 
 
 def log_file(d, name, kind):
@@ -214,7 +224,7 @@ def relay_pid_file(d, name):
 
 def wait_ready(state, d, timeout=180):
     deadline = time.time() + timeout
-    for n in state["nodes"]:
+    for n in running(state):
         while True:
             try:
                 Rpc(n)("getblockcount", timeout=5)
@@ -234,13 +244,15 @@ def peer_count(n):
 
 def wait_connected(state, timeout):
     """Until each node has as many peers as links (every relay carries a connection)."""
-    want = {n["name"]: 0 for n in state["nodes"]}
+    nodes = running(state)
+    want = {n["name"]: 0 for n in nodes}
     for l in state["links"]:
-        want[l["a"]] += 1
-        want[l["b"]] += 1
+        if l["a"] in want and l["b"] in want:
+            want[l["a"]] += 1
+            want[l["b"]] += 1
     deadline = time.time() + timeout
     while True:
-        short = [(n["name"], c, want[n["name"]]) for n in state["nodes"] if (c := peer_count(n)) < want[n["name"]]]
+        short = [(n["name"], c, want[n["name"]]) for n in nodes if (c := peer_count(n)) < want[n["name"]]]
         if not short:
             return
         if time.time() > deadline:

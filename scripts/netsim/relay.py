@@ -26,6 +26,7 @@ import collections
 import random
 import signal
 import sys
+import time
 
 RTO = 0.200
 CHUNK = 16 * 1024
@@ -122,6 +123,8 @@ class Link:
             return
         pair = (writer, up_writer)
         self.connections.add(pair)
+        # When a link carried a connection tells why a network took long to converge.
+        print(f"{time.strftime('%H:%M:%S')} {self.args.link}: connection", flush=True)
         try:
             await asyncio.gather(pump(reader, up_writer, self.wires[0]), pump(up_reader, writer, self.wires[1]))
         except (ConnectionError, OSError, asyncio.CancelledError):
@@ -142,12 +145,12 @@ class Link:
         for pair in list(self.connections):
             for w in pair:
                 w.transport.abort()
-        print(f"{self.args.link}: cut", flush=True)
+        print(f"{time.strftime('%H:%M:%S')} {self.args.link}: cut", flush=True)
 
     async def heal(self):
         if not self.server:
             await self.listen()
-        print(f"{self.args.link}: healed", flush=True)
+        print(f"{time.strftime('%H:%M:%S')} {self.args.link}: healed", flush=True)
 
 
 async def main(args):

@@ -66,6 +66,25 @@ def arrival(events, block, height):
     return None
 
 
+def shortest_paths(state, source):
+    """Each node's least total link latency from `source` (Dijkstra): the floor under
+    any propagation time, were blocks to cost nothing to check and relay."""
+    import heapq
+    best = {source: 0.0}
+    queue = [(0.0, source)]
+    while queue:
+        dist, here = heapq.heappop(queue)
+        if dist > best.get(here, float("inf")):
+            continue
+        for l in state["links"]:
+            if here in (l["a"], l["b"]):
+                there = l["b"] if here == l["a"] else l["a"]
+                if dist + l["latency_ms"] < best.get(there, float("inf")):
+                    best[there] = dist + l["latency_ms"]
+                    heapq.heappush(queue, (best[there], there))
+    return best
+
+
 def percentile(samples, q):
     """Nearest rank; None when there is nothing to rank."""
     samples = sorted(samples)
@@ -111,7 +130,7 @@ def write(out, results):
 # --- 1. propagation --------------------------------------------------------------------
 
 def propagation(state, blocks, gap, timeout, out):
-    nodes = state["nodes"]
+    nodes = lab.running(state)
     miners = [n for n in nodes if n["miner"]] or nodes[:1]
     load_before = machine()
     # A first block leaves initial download everywhere (litecoind relays little before).
@@ -153,12 +172,16 @@ def propagation(state, blocks, gap, timeout, out):
         if t100 is not None:
             to100.append(t100)
         per_node_ms += [v for k, v in delays.items() if v is not None and k != m["miner"]]
-        per_block.append(dict(m, to_90pct_ms=t90, to_100pct_ms=t100, missing=missing, delays_ms=delays))
+        floor = shortest_paths(state, m["miner"])
+        per_block.append(dict(m, to_90pct_ms=t90, to_100pct_ms=t100, missing=missing,
+                              latency_floor_100pct_ms=round(max(floor.values()), 1), delays_ms=delays))
     results = {
         "scenario": "propagation", "kind": nodes[0]["kind"], "nodes": len(nodes), "links": len(state["links"]),
         "miners": [n["name"] for n in miners], "blocks": blocks, "every_node_got_every_block": everyone,
         "time_to_90pct_ms": summary(to90), "time_to_100pct_ms": summary(to100),
-        "per_node_arrival_ms": summary(per_node_ms), "machine_before": load_before, "machine_after": machine(),
+        "per_node_arrival_ms": summary(per_node_ms),
+        "latency_floor_100pct_ms": summary([b["latency_floor_100pct_ms"] for b in per_block]),
+        "machine_before": load_before, "machine_after": machine(),
         "per_block": per_block,
     }
     write(out, results)
@@ -197,7 +220,7 @@ def mined_blocks(node):
 
 
 def stale_rate(state, minutes, out):
-    nodes = state["nodes"]
+    nodes = lab.running(state)
     if not state["options"].get("mine") or nodes[0]["kind"] != "ventured":
         raise SystemExit("stale-rate needs ventured nodes brought up with --mine")
     miners = [n for n in nodes if n["miner"]]
@@ -251,7 +274,7 @@ def chain_hashes(node, low, high):
 
 
 def partition(state, d, seconds, timeout, out):
-    nodes = state["nodes"]
+    nodes = lab.running(state)
     if not state["options"].get("mine") or nodes[0]["kind"] != "ventured":
         raise SystemExit("partition needs ventured nodes brought up with --mine")
     half = {n["name"]: (0 if n["index"] < len(nodes) / 2 else 1) for n in nodes}
@@ -259,10 +282,21 @@ def partition(state, d, seconds, timeout, out):
     if not all(any(n["miner"] for n in side) for side in sides):
         raise SystemExit("each half (first and second half of the nodes, in file order) needs a miner")
     crossing = [l for l in state["links"] if half[l["a"]] != half[l["b"]]]
+    samples = []  # (seconds since the cut, height of half 0, of half 1, distinct tips)
+
+    def sample(t0):
+        tips = [(lab.Rpc(n)("getblockcount"), lab.Rpc(n)("getbestblockhash")) for n in nodes]
+        heights = [max(h for (h, _), n in zip(tips, nodes) if half[n["name"]] == s) for s in (0, 1)]
+        samples.append((round(time.time() - t0, 2), heights[0], heights[1], len({t for _, t in tips})))
+        return tips
+
     split_height = max(lab.Rpc(n)("getblockcount") for n in nodes)
+    cut = time.time()
     signal_relays(state, d, crossing, signal.SIGUSR1)
     print(f"cut {len(crossing)} link(s) at height {split_height}; waiting {seconds} s", flush=True)
-    time.sleep(seconds)
+    while time.time() < cut + seconds:
+        sample(cut)
+        time.sleep(1)
     before = []
     for side in sides:
         top = max(side, key=lambda n: lab.Rpc(n)("getblockcount"))
@@ -271,12 +305,13 @@ def partition(state, d, seconds, timeout, out):
                        "hashes": chain_hashes(top, split_height - 1, height)})
     heal = time.time()
     signal_relays(state, d, crossing, signal.SIGUSR2)
+    print(f"healed; heights {before[0]['height']} and {before[1]['height']}", flush=True)
     heavier = 0 if before[0]["height"] >= before[1]["height"] else 1
     lighter = 1 - heavier
     converged = None
     while time.time() < heal + timeout:
-        tips = {lab.Rpc(n)("getbestblockhash") for n in nodes}
-        if len(tips) == 1 and min(lab.Rpc(n)("getblockcount") for n in nodes) >= before[heavier]["height"]:
+        tips = sample(cut)
+        if len({t for _, t in tips}) == 1 and min(h for h, _ in tips) >= before[heavier]["height"]:
             converged = time.time() - heal
             break
         time.sleep(0.2)
@@ -287,13 +322,58 @@ def partition(state, d, seconds, timeout, out):
     results = {
         "scenario": "partition", "nodes": len(nodes), "cut_links": len(crossing), "seconds": seconds,
         "split_height": split_height,
-        "halves_before_heal": [{"node": b["node"], "height": b["height"], "tip": b["hashes"][b["height"]]} for b in before],
+        "halves_before_heal": [{"node": b["node"], "height": b["height"], "tip": b["hashes"][b["height"]]}
+                               for b in before],
         "tie": before[0]["height"] == before[1]["height"],
         "converged_after_s": round(converged, 2) if converged is not None else None,
         "heavier_branch_won": heavier_won, "reorg_depth": before[lighter]["height"] - fork,
-        "fork_height": fork, "machine": machine(),
+        "fork_height": fork, "machine": machine(), "samples": samples,
     }
     write(out, results)
-    svg.plot(out + ".svg", "Partition: heights of the two halves before the heal", "height", "block (1 = present)",
-             [(f"half {i}", [(h, 1 + i * 0.1) for h in sorted(b["hashes"])]) for i, b in enumerate(before)])
+    svg.plot(out + ".svg", f"Partition of {seconds:g} s, healed at the dashed line's time",
+             "seconds since the cut", "best height / distinct tips",
+             [("half 0 best height", [(t, a) for t, a, _, _ in samples]),
+              ("half 1 best height", [(t, b) for t, _, b, _ in samples]),
+              ("distinct tips", [(t, k) for t, _, _, k in samples])], marks=[heal - cut],
+             legend_top_left=True)
+    return results
+
+
+# --- 5. late joiner --------------------------------------------------------------------
+
+def late_joiner(state, d, name, blocks, timeout, out):
+    """Mines `blocks` on the running network, then starts the node `up --hold NAME`
+    kept back and times its sync through its links."""
+    nodes = lab.running(state)
+    joiner = next((n for n in state["nodes"] if n["name"] == name), None)
+    if joiner is None or joiner in nodes:
+        raise SystemExit(f"{name} must be a node that `up --hold {name}` kept back")
+    source = next((n for n in nodes if n["miner"]), nodes[0])
+    rpc = lab.Rpc(source)
+    while rpc("getblockcount") < blocks:
+        rpc("generatetoaddress", min(500, blocks - rpc("getblockcount")), address(source), timeout=600)
+    target = rpc("getblockcount")
+    late = wait_height(nodes, target, timeout)
+    if late:
+        raise RuntimeError("the network did not reach the height: " + ", ".join(n["name"] for n in late))
+    lab.start_node(state, d, joiner)
+    lab.wait_ready(state, d)
+    start = time.time()
+    samples = [(0.0, 0)]
+    while samples[-1][1] < target:
+        if time.time() > start + timeout:
+            break
+        time.sleep(0.2)
+        samples.append((round(time.time() - start, 2), lab.Rpc(joiner)("getblockcount")))
+    elapsed = samples[-1][0]
+    links = [l for l in state["links"] if name in (l["a"], l["b"])]
+    results = {
+        "scenario": "late-joiner", "node": name, "blocks": target, "synced": samples[-1][1] >= target,
+        "seconds": elapsed, "blocks_per_second": round(samples[-1][1] / elapsed, 1) if elapsed else None,
+        "links": [{k: l[k] for k in ("a", "b", "latency_ms", "jitter_ms", "loss", "bandwidth_kbit")} for l in links],
+        "machine": machine(), "samples": samples,
+    }
+    write(out, results)
+    svg.plot(out + ".svg", f"{name} joins late and syncs {target} blocks", "seconds after its RPC answered",
+             "height", [(name, samples)], legend_top_left=True)
     return results

@@ -22,8 +22,9 @@ def _ticks(lo, hi, count=5):
     return ticks
 
 
-def plot(path, title, x_label, y_label, series, y_max=None, x_max=None, steps=False):
-    """`series`: [(label, [(x, y), ...])]. `steps` draws a step function (a CDF)."""
+def plot(path, title, x_label, y_label, series, y_max=None, x_max=None, steps=False, marks=(), legend_top_left=False):
+    """`series`: [(label, [(x, y), ...])]. `steps` draws a step function (a CDF);
+    `marks` are x values drawn as dashed vertical lines."""
     width, height, left, right, top, bottom = 720, 420, 70, 20, 40, 60
     points = [p for _, s in series for p in s]
     xs = [x for x, _ in points] or [0, 1]
@@ -49,6 +50,9 @@ def plot(path, title, x_label, y_label, series, y_max=None, x_max=None, steps=Fa
     out.append(f'<text x="{(left + width - right) / 2}" y="{height - 18}" text-anchor="middle">{escape(x_label)}</text>')
     out.append(f'<text transform="translate(18 {(top + height - bottom) / 2}) rotate(-90)" '
                f'text-anchor="middle">{escape(y_label)}</text>')
+    for x in marks:
+        out.append(f'<line x1="{sx(x):.1f}" y1="{top}" x2="{sx(x):.1f}" y2="{height - bottom}" '
+                   f'stroke="#555" stroke-dasharray="6 4"/>')
     for i, (label, pts) in enumerate(series):
         colour = COLOURS[i % len(COLOURS)]
         pts = [(min(x, x_hi), y) for x, y in pts]
@@ -60,10 +64,10 @@ def plot(path, title, x_label, y_label, series, y_max=None, x_max=None, steps=Fa
         if coords:
             out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(coords)}"/>')
         # Bottom right: CDFs and rising series leave it empty.
-        ly = height - bottom - 14 - 18 * (len(series) - 1 - i)
-        out.append(f'<line x1="{width - right - 190}" y1="{ly}" x2="{width - right - 165}" y2="{ly}" '
-                   f'stroke="{colour}" stroke-width="2"/>')
-        out.append(f'<text x="{width - right - 160}" y="{ly + 4}">{escape(label)}</text>')
+        ly = top + 16 + 18 * i if legend_top_left else height - bottom - 14 - 18 * (len(series) - 1 - i)
+        lx = left + 10 if legend_top_left else width - right - 190
+        out.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 25}" y2="{ly}" stroke="{colour}" stroke-width="2"/>')
+        out.append(f'<text x="{lx + 30}" y="{ly + 4}">{escape(label)}</text>')
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
