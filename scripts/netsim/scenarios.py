@@ -350,6 +350,12 @@ def late_joiner(state, d, name, blocks, timeout, out):
         raise SystemExit(f"{name} must be a node that `up --hold {name}` kept back")
     source = next((n for n in nodes if n["miner"]), nodes[0])
     rpc = lab.Rpc(source)
+    # One block first, everywhere: litecoind in initial download fetches blocks only
+    # from its outbound peers, and the miner may be an inbound one.
+    rpc("generatetoaddress", 1, address(source))
+    late = wait_height(nodes, rpc("getblockcount"), timeout)
+    if late:
+        raise RuntimeError("the first block did not reach " + ", ".join(n["name"] for n in late))
     while rpc("getblockcount") < blocks:
         rpc("generatetoaddress", min(500, blocks - rpc("getblockcount")), address(source), timeout=600)
     target = rpc("getblockcount")
