@@ -7,6 +7,7 @@ best=X height=H` (with -logtimemicros), both stamped to the microsecond by the s
 clock, so a delay is the gap between the miner's line and each node's line. RPC polling
 only decides when to mine the next block.
 """
+import heapq
 import json
 import math
 import os
