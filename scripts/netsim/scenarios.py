@@ -11,8 +11,10 @@ import heapq
 import json
 import math
 import os
+import random
 import re
 import signal
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -220,44 +222,103 @@ def mined_blocks(node):
     return found
 
 
-def stale_rate(state, minutes, out):
+class PoissonMiner:
+    """Blocks at exponential intervals (mean `mean_s`), each on a miner drawn at random
+    with `generatetoaddress 1`: memoryless like real mining, whatever the nodes see.
+    Each block in its own thread, so a slow RPC does not shift the schedule."""
+
+    def __init__(self, miners, mean_s, seed=1):
+        self.miners, self.mean_s, self.rng = miners, mean_s, random.Random(seed)
+        self.found, self.errors, self.threads = [], [], []
+        self.stopped = threading.Event()
+
+    def mine(self, node):
+        try:
+            block = lab.Rpc(node)("generatetoaddress", 1, address(node), timeout=60)[0]
+            self.found.append({"miner": node["name"], "hash": block, "time": round(time.time(), 3)})
+        except Exception as e:  # counted, not fatal: the run goes on
+            self.errors.append(f"{node['name']}: {e}")
+
+    def run(self):
+        while not self.stopped.wait(self.rng.expovariate(1 / self.mean_s)):
+            thread = threading.Thread(target=self.mine, args=(self.rng.choice(self.miners),))
+            thread.start()
+            self.threads.append(thread)
+
+    def stop(self):
+        self.stopped.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def settle(nodes, timeout):
+    """Until every node has the same tip; whether they got there."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if len({lab.Rpc(n)("getbestblockhash") for n in nodes}) == 1:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def stale_rate(state, minutes, out, poisson=None):
     nodes = lab.running(state)
-    if not state["options"].get("mine") or nodes[0]["kind"] != "ventured":
-        raise SystemExit("stale-rate needs ventured nodes brought up with --mine")
-    miners = [n for n in nodes if n["miner"]]
+    miners = [n for n in nodes if n["miner"]] or nodes[:1]
+    paced = state["options"].get("mine")
+    if poisson and paced:
+        raise SystemExit("--poisson drives the miners itself: bring the network up without --mine")
+    if not poisson and (not paced or nodes[0]["kind"] != "ventured"):
+        raise SystemExit("stale-rate needs ventured nodes brought up with --mine, or --poisson SECONDS")
+    if poisson:
+        # Out of initial download first (litecoind), so that every block is relayed.
+        lab.Rpc(miners[0])("generatetoaddress", 1, address(miners[0]))
+        if wait_height(nodes, lab.Rpc(miners[0])("getblockcount"), 120):
+            raise RuntimeError("the first block did not reach every node")
+        driver = PoissonMiner(miners, poisson)
+        threading.Thread(target=driver.run, daemon=True).start()
     start = time.time()
     start_height = max(lab.Rpc(n)("getblockcount") for n in nodes)
     heights = []
     while time.time() < start + minutes * 60:
-        time.sleep(min(10, start + minutes * 60 - time.time()) if time.time() < start + minutes * 60 else 0)
+        time.sleep(max(0.0, min(10, start + minutes * 60 - time.time())))
         heights.append((round(time.time() - start, 1), max(lab.Rpc(n)("getblockcount") for n in nodes)))
         print(f"{heights[-1][0]:.0f} s: height {heights[-1][1]}", flush=True)
     end = time.time()
+    agreed = None
+    if poisson:
+        # Mining stops, so every block can be judged once the nodes agree.
+        driver.stop()
+        agreed = settle(nodes, 120)
     best = max(nodes, key=lambda n: lab.Rpc(n)("getblockcount"))
     rpc = lab.Rpc(best)
     top = rpc("getblockcount")
-    # Blocks near the top may still be racing: judge only those two below it.
-    judged_top = top - 2
+    # With paced miners still running, blocks near the top may be racing: judge only
+    # those two below it.
+    judged_top = top if poisson else top - 2
     chain = {rpc("getblockhash", h) for h in range(start_height + 1, judged_top + 1)}
-    found, stale = [], []
-    for n in miners:
-        for t, h, block in mined_blocks(n):
-            if start <= t <= end and start_height < h <= judged_top:
-                found.append({"miner": n["name"], "height": h, "hash": block})
-                if block not in chain:
-                    stale.append(found[-1])
+    found = []
+    if poisson:
+        found = [dict(b) for b in driver.found]
+    else:
+        for n in miners:
+            found += [{"miner": n["name"], "height": h, "hash": block} for t, h, block in mined_blocks(n)
+                      if start <= t <= end and start_height < h <= judged_top]
+    stale = [b for b in found if b["hash"] not in chain]
     tips = {lab.Rpc(n)("getbestblockhash") for n in nodes}
     results = {
-        "scenario": "stale-rate", "nodes": len(nodes), "miners": len(miners), "minutes": minutes,
-        "block_interval_ms": state["options"].get("block_interval_ms") or 1000,
+        "scenario": "stale-rate", "kind": nodes[0]["kind"], "nodes": len(nodes), "miners": len(miners),
+        "minutes": minutes, "mining": f"poisson, mean {poisson} s" if poisson else
+        f"paced, {state['options'].get('block_interval_ms') or 1000} ms + up to as much again",
         "blocks_on_chain": len(chain), "blocks_mined": len(found), "stale": len(stale),
         "stale_rate": round(len(stale) / len(found), 4) if found else None,
         "seconds_per_block": round((end - start) / max(1, top - start_height), 2),
-        "nodes_agree_at_end": len(tips) == 1, "machine": machine(), "stale_blocks": stale, "heights": heights,
+        "nodes_agree_at_end": len(tips) == 1, "settled": agreed,
+        "rpc_errors": driver.errors if poisson else [], "machine": machine(), "stale_blocks": stale,
+        "heights": heights,
     }
     write(out, results)
     svg.plot(out + ".svg", f"Height under {len(miners)} miners ({len(stale)} stale of {len(found)})",
-             "seconds", "best height", [("best height", [(0, start_height)] + heights)])
+             "seconds", "best height", [("best height", [(0, start_height)] + heights)], legend_top_left=True)
     return results
 
 
