@@ -30,6 +30,38 @@ DEV_ADDRESS = "vdev1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg37qjmne"
 # Litecoin regtest P2WPKH of twenty 0x11 bytes.
 LTC_ADDRESS = "rltc1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3p937dx"
 VENTURED_LOG = "info,venture_chain=debug,libp2p_gossipsub=error"
+HRP = {"ventured": "vdev", "litecoind": "rltc"}
+
+
+def _bech32(hrp, program):
+    """A segwit v0 address (BIP 173), to give each miner its own payout."""
+    charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+    data, acc, bits = [0], 0, 0
+    for byte in program:
+        acc, bits = (acc << 8) | byte, bits + 8
+        while bits >= 5:
+            bits -= 5
+            data.append((acc >> bits) & 31)
+    if bits:
+        data.append((acc << (5 - bits)) & 31)
+
+    def polymod(values):
+        chk = 1
+        for v in values:
+            top = chk >> 25
+            chk = (chk & 0x1ffffff) << 5 ^ v
+            for i, g in enumerate((0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3)):
+                chk ^= g if (top >> i) & 1 else 0
+        return chk
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    mod = polymod(expanded + data + [0] * 6) ^ 1
+    return hrp + "1" + "".join(charset[d] for d in data + [(mod >> 5 * (5 - i)) & 31 for i in range(6)])
+
+
+def payout(node):
+    """Each node its own payout address: two miners on one tip in the same second with
+    one address would build the same block, and a race would go unseen."""
+    return _bech32(HRP[node["kind"]], bytes([0x11 + node["index"] % 200]) * 20)
 
 
 def addresses(index):
@@ -146,7 +178,7 @@ def node_argv(node, dials, options):
     for h, p in dials:
         argv += ["--bootnode", f"/ip4/{h}/tcp/{p}"]
     if options["mine"] and node["miner"]:
-        argv += ["--mine", "--mine-address", DEV_ADDRESS]
+        argv += ["--mine", "--mine-address", payout(node)]
     return prefix + argv
 
 

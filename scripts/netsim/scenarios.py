@@ -107,7 +107,7 @@ def machine():
 
 
 def address(node):
-    return lab.LTC_ADDRESS if node["kind"] == "litecoind" else lab.DEV_ADDRESS
+    return lab.payout(node)
 
 
 def wait_height(nodes, height, timeout):
