@@ -206,23 +206,27 @@ fn bounds_that_would_turn_every_miner_away_are_refused() {
             "the handshake timeout must be a positive",
         ),
     ] {
-        let out = common::run(&[
-            "mm",
-            "--stratum-listen",
-            "127.0.0.1:0",
-            "--parent-url",
-            "127.0.0.1:1",
-            "--parent-user",
-            "u",
-            "--parent-address-script",
-            "51",
-            flag,
-            "0",
-        ]);
+        let out = run_mm_without_nodes(&["--parent-address-script", "51", flag, "0"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{flag} 0 was taken");
         assert!(stderr.contains(message), "{flag}: {stderr}");
     }
+}
+
+/// `ventured mm` with a parent nobody listens at and `extra`, for settings refused
+/// before anything is dialled.
+fn run_mm_without_nodes(extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "mm",
+        "--stratum-listen",
+        "127.0.0.1:0",
+        "--parent-url",
+        "127.0.0.1:1",
+        "--parent-user",
+        "u",
+    ];
+    args.extend_from_slice(extra);
+    common::run(&args)
 }
 
 /// Waits for the status to satisfy `done`; the status, for further checks.
@@ -350,17 +354,7 @@ fn payout_scripts_no_coinbase_could_carry_are_refused() {
         ),
         ("5", "the parent payout script is not hex"),
     ] {
-        let out = common::run(&[
-            "mm",
-            "--stratum-listen",
-            "127.0.0.1:0",
-            "--parent-url",
-            "127.0.0.1:1",
-            "--parent-user",
-            "u",
-            "--parent-address-script",
-            script,
-        ]);
+        let out = run_mm_without_nodes(&["--parent-address-script", script]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{script:?} was taken");
         assert!(stderr.contains(message), "{script:?}: {stderr}");
