@@ -194,6 +194,14 @@ impl BlockIndex {
             .is_some_and(|ancestor| ancestor.hash == *hash)
     }
 
+    /// Every header without a child: the tips of all known branches, the active one
+    /// among them (Bitcoin Core's `getchaintips`). Walks the whole index.
+    pub fn tips(&self) -> impl Iterator<Item = &IndexEntry> {
+        self.entries
+            .values()
+            .filter(|entry| self.children(&entry.hash).is_empty())
+    }
+
     pub fn children(&self, hash: &BlockHash) -> &[BlockHash] {
         self.children.get(hash).map(Vec::as_slice).unwrap_or(&[])
     }

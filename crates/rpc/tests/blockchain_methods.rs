@@ -399,3 +399,60 @@ async fn help_lists_methods_by_category_and_describes_each() {
         "help: unknown command: nope"
     );
 }
+
+#[tokio::test]
+async fn getchaintips_lists_the_active_chain_and_each_side_branch() {
+    let node = TestNode::new();
+    let payout = TestKey::new(1).p2wpkh();
+    let active = node.mine(3, &payout).await;
+    // A side block at height 2, fully stored, and a header on top of it without data.
+    let params = node.ctx.params.clone();
+    let side = {
+        let mut chain = node.chain();
+        let first = chain.index().get(&active[0]).unwrap().header;
+        let next = venture_testchain::NextBlock {
+            prev_hash: active[0],
+            height: 2,
+            time: first.time + 1,
+            bits: first.bits.to_consensus(),
+        };
+        let pay = vec![TestKey::new(2).pay(1_000)];
+        let mut block = venture_testchain::native_block(&params, next, b"side", pay, vec![]);
+        venture_testchain::solve(&mut block, &params);
+        chain.process_block(block.clone(), false).unwrap();
+        block
+    };
+    let tips = node.call_both("getchaintips", vec![]).await.unwrap();
+    assert_eq!(
+        tips,
+        json!([
+            { "height": 3, "hash": active[2].to_string(), "branchlen": 0, "status": "active" },
+            { "height": 2, "hash": side.block_hash().to_string(), "branchlen": 1, "status": "valid-headers" },
+        ])
+    );
+    let mut on_side = venture_testchain::native_block(
+        &params,
+        venture_testchain::NextBlock {
+            prev_hash: side.block_hash(),
+            height: 3,
+            time: side.header.pure.time + 1,
+            bits: side.header.pure.bits.to_consensus(),
+        },
+        b"side",
+        vec![TestKey::new(2).pay(1_000)],
+        vec![],
+    );
+    venture_testchain::solve(&mut on_side, &params);
+    node.chain()
+        .process_headers(std::slice::from_ref(&on_side.header))
+        .unwrap();
+    let tips = node.call("getchaintips", json!([])).await.unwrap();
+    assert_eq!(tips[1]["hash"], on_side.block_hash().to_string(), "{tips}");
+    assert_eq!(tips[1]["branchlen"], 2);
+    assert_eq!(tips[1]["status"], "headers-only");
+    assert_eq!(
+        tips.as_array().unwrap().len(),
+        2,
+        "the side block is no tip now"
+    );
+}

@@ -4,6 +4,7 @@
 
 mod auxpow;
 mod blockchain;
+mod chaintips;
 mod control;
 mod mempool;
 mod mining;
@@ -141,6 +142,7 @@ pub fn core_methods() -> Methods {
     let mut methods = Methods::new();
     auxpow::register(&mut methods);
     blockchain::register(&mut methods);
+    chaintips::register(&mut methods);
     mining::register(&mut methods);
     network::register(&mut methods);
     rawtx::register(&mut methods);
@@ -171,6 +173,7 @@ mod tests {
         "getblockhash height",
         "getblockheader \"blockhash\" ( verbose )",
         "getblocktemplate ( \"template_request\" )",
+        "getchaintips",
         "getconnectioncount",
         "getdifficulty",
         "getmempoolentry \"txid\"",
@@ -254,6 +257,7 @@ mod tests {
             control::Uptime,
             control::Stop,
             control::SetMockTime,
+            chaintips::GetChainTips,
             mining::GetMiningInfo,
             mining::GetBlockTemplate,
             mining::SubmitBlock,
