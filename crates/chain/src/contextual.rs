@@ -52,7 +52,7 @@ pub fn check_header_context(
             format!("time {time} is not after the median time past {median}"),
         ));
     }
-    let limit = now + i64::from(params.spec.consensus.max_future_block_time);
+    let limit = now.saturating_add(i64::from(params.spec.consensus.max_future_block_time));
     if i64::from(time) > limit {
         return Err(BlockError::new(
             Reject::TimeTooNew,

@@ -341,6 +341,19 @@ async fn setmocktime_pins_the_chains_clock_on_development_chains_only() {
     assert_eq!(template["curtime"], json!(pinned));
     let error = node.call("setmocktime", json!([-1])).await.unwrap_err();
     assert_eq!(error.message, "Mocktime cannot be negative: -1.");
+    let error = node
+        .call("setmocktime", json!([i64::MAX]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.message,
+        format!("Mocktime must be at most 4294967295, not {}.", i64::MAX)
+    );
+    assert_eq!(
+        node.chain().clock().now(),
+        pinned,
+        "a refused time changes nothing"
+    );
     node.call("setmocktime", json!([0])).await.unwrap();
     assert_ne!(node.chain().clock().now(), pinned);
     let live = TestNode::with_params(common::venture_dev_params(|text| {

@@ -56,6 +56,15 @@ impl RpcMethod for SetMockTime {
                 params.timestamp
             )));
         }
+        // Block times are 32-bit: a later "now" means nothing to the chain and would
+        // only push its time arithmetic towards overflow.
+        if params.timestamp > i64::from(u32::MAX) {
+            return Err(RpcError::invalid_parameter(format!(
+                "Mocktime must be at most {}, not {}.",
+                u32::MAX,
+                params.timestamp
+            )));
+        }
         ctx.with_chain(move |chain| {
             chain.clock().set_mock_time(params.timestamp);
             Ok(())
