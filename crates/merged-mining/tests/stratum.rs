@@ -11,9 +11,9 @@ use serde_json::json;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 use stratum_harness::{
-    aux_block, config, easy_vardiff, error_code, miner_config, serve, sha256d_server, template, Raw,
+    aux_block, checked_auxpow, config, easy_vardiff, error_code, miner_config, serve,
+    sha256d_server, template, Raw,
 };
-use venture_auxpow::AuxPow;
 use venture_merged_mining::coordinator::FoundBlock;
 use venture_merged_mining::{Coordinator, StratumMiner};
 use venture_pow::{PowAlgorithm, Target, U256};
@@ -60,10 +60,8 @@ fn miner_shares_become_a_parent_block_and_auxpows() {
                     auxpow_hex,
                     ..
                 } => {
-                    let auxpow: AuxPow =
-                        encode::deserialize(&hex::decode(auxpow_hex).unwrap()).unwrap();
                     assert_eq!(hash, chains[index].hash);
-                    auxpow.check(hash, chain_id, true).unwrap();
+                    let auxpow = checked_auxpow(hash, chain_id, &auxpow_hex);
                     assert!(chains[index].target.is_met_by(&auxpow.parent_pow_hash(pow)));
                     aux_seen[index] = true;
                 }

@@ -5,12 +5,10 @@
 
 mod stratum_harness;
 
-use bitcoin::consensus::encode;
 use serde_json::{json, Value};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
-use stratum_harness::{aux_block, config, easy_vardiff, miner_config, serve};
-use venture_auxpow::AuxPow;
+use stratum_harness::{aux_block, checked_auxpow, config, easy_vardiff, miner_config, serve};
 use venture_merged_mining::coordinator::{FoundBlock, ParentTemplate};
 use venture_merged_mining::{Coordinator, StratumMiner};
 use venture_pow::PowAlgorithm;
@@ -75,9 +73,7 @@ fn mweb_templates_make_parent_blocks_or_say_why_not() {
                 auxpow_hex,
                 ..
             } => {
-                let auxpow: AuxPow =
-                    encode::deserialize(&hex::decode(auxpow_hex).unwrap()).unwrap();
-                auxpow.check(hash, chain_id, true).unwrap();
+                checked_auxpow(hash, chain_id, &auxpow_hex);
                 aux_seen[index] = true;
             }
             FoundBlock::Parent { .. } => panic!("a parent block from an unusable template"),

@@ -11,9 +11,9 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use stratum_harness::{
-    aux_block, config, easy_vardiff, error_code, miner_config, serve, sha256d_server, template, Raw,
+    aux_block, checked_auxpow, config, easy_vardiff, error_code, miner_config, serve,
+    sha256d_server, template, Raw,
 };
-use venture_auxpow::AuxPow;
 use venture_merged_mining::coordinator::FoundBlock;
 use venture_merged_mining::stratum::version_rolling::DEFAULT_SERVER_MASK;
 use venture_merged_mining::{Coordinator, StratumMiner, StratumMinerConfig};
@@ -244,9 +244,7 @@ fn a_rolling_miner_s_blocks_and_auxpows_carry_the_versions_it_hashed() {
                 auxpow_hex,
                 ..
             } => {
-                let auxpow: AuxPow =
-                    encode::deserialize(&hex::decode(auxpow_hex).unwrap()).unwrap();
-                auxpow.check(hash, chain_id, true).unwrap();
+                let auxpow = checked_auxpow(hash, chain_id, &auxpow_hex);
                 // The parent header in the AuxPoW is the one hashed: its proof of work
                 // meets the aux target only with the rolled version in it.
                 assert!(Target(U256::MAX >> 4usize).is_met_by(&auxpow.parent_pow_hash(pow)));

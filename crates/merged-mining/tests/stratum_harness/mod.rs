@@ -236,3 +236,12 @@ pub fn error_code(reply: &Value) -> i64 {
         .as_i64()
         .unwrap_or_else(|| panic!("no error: {reply}"))
 }
+
+/// The AuxPoW of a found aux block, decoded and checked against the block's hash and
+/// chain id as the aux node would check it.
+pub fn checked_auxpow(hash: BlockHash, chain_id: i32, auxpow_hex: &str) -> venture_auxpow::AuxPow {
+    let auxpow: venture_auxpow::AuxPow =
+        bitcoin::consensus::encode::deserialize(&hex::decode(auxpow_hex).unwrap()).unwrap();
+    auxpow.check(hash, chain_id, true).unwrap();
+    auxpow
+}
