@@ -314,7 +314,26 @@ fn bad_requests_get_clear_refusals_and_pages_forbid_scripts() {
     ] {
         assert_eq!(get(path).0, status, "{path}");
     }
+    // What a request quotes comes back cut short, however long the request.
+    let reply = raw_get(&base, &format!("/block/{}", "z".repeat(20_000)));
+    assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
+    assert!(reply.len() < 5_000, "{} bytes", reply.len());
+    assert!(reply.contains("zzz…"), "{reply}");
     node.stop();
+}
+
+/// The whole answer, head and body, to `GET path` sent by hand.
+fn raw_get(base: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    reply
 }
 
 /// `--dev` serves the explorer on loopback unless told not to.

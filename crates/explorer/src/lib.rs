@@ -41,6 +41,8 @@ use venture_rpc::{Methods, RpcContext};
 pub const MAX_CONCURRENT_PAGES: usize = 8;
 /// Longest a page may take before the request is answered with 503.
 pub const PAGE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Characters of an error message shown; the rest is cut.
+const MAX_ERROR_CHARS: usize = 300;
 /// Connections open at once: a browser opens a few per visitor.
 pub const MAX_CONNECTIONS: usize = 64;
 /// From a connection's arrival to the end of its one response: a page's time and the
@@ -138,9 +140,16 @@ impl IntoResponse for PageError {
             PageError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Node(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
+        // Messages quote what the visitor sent (a path, a search): cut, so that a long
+        // request does not come back as a long answer.
+        let message = self.to_string();
+        let shown = match message.char_indices().nth(MAX_ERROR_CHARS) {
+            Some((cut, _)) => format!("{}…", &message[..cut]),
+            None => message,
+        };
         let body = format!(
             "<p class=\"error\" id=\"error\">{}</p><p><a href=\"/\">Back to the chain</a></p>",
-            html::esc(&self.to_string())
+            html::esc(&shown)
         );
         let title = status.canonical_reason().unwrap_or("Error");
         (status, html_response(html::frame("Venture", title, &body))).into_response()
