@@ -16,6 +16,8 @@ directory measures again without rebuilding it.
 import argparse, base64, hashlib, http.client, json, os, struct, subprocess, sys, tempfile, time
 import urllib.error, urllib.request
 
+from nodefiles import wait_for
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ADDRESSES = [
     "vdev1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg37qjmne",
@@ -23,15 +25,6 @@ ADDRESSES = [
     "vdev1qj2ff9y5jj2ff9y5jj2ff9y5jj2ff9y5jnjgl6w",
 ]
 MERGE_MINED_EVERY = 20
-
-
-def wait_for(path, deadline=120):
-    end = time.time() + deadline
-    while time.time() < end:
-        if os.path.exists(path) and open(path).read().strip():
-            return open(path).read().strip()
-        time.sleep(0.05)
-    sys.exit(f"{path} never appeared")
 
 
 def sha256d(data):

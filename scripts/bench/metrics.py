@@ -9,17 +9,10 @@ Usage: scripts/bench/metrics.py [--blocks 2000] [--scrapes 50] [--interval 0.6]
 """
 import argparse, base64, json, os, subprocess, sys, tempfile, time, urllib.request
 
+from nodefiles import wait_for
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEV_ADDRESS = "vdev1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg37qjmne"
-
-
-def wait_for(path, deadline=120):
-    end = time.time() + deadline
-    while time.time() < end:
-        if os.path.exists(path) and open(path).read().strip():
-            return open(path).read().strip()
-        time.sleep(0.05)
-    sys.exit(f"{path} never appeared")
 
 
 def main():
