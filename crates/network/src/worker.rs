@@ -1,10 +1,13 @@
 //! Calls into [`ChainAccess`], off the event loop.
 //!
 //! Writes (headers, blocks, transactions, the initial-download flag) go to one worker
-//! that runs them one at a time on the blocking pool, from three queues in order of
-//! priority: gossiped blocks (news that peers wait for), then sync (history), then
-//! gossiped transactions in a bounded queue of their own, so a flood of transactions
-//! never delays or drops a block. Reads (serving peers, locators, the
+//! that runs them one at a time on the blocking pool, from four queues in order of
+//! priority: gossiped blocks (news that peers wait for), then headers, then sync blocks
+//! (history), then gossiped transactions in a bounded queue of their own, so a flood of
+//! transactions never delays or drops a block. Headers go ahead of downloaded blocks
+//! because the next headers request waits for their verdict, and the blocks to download
+//! next are those the headers name: behind a queue of blocks, they would leave the
+//! download with nothing to ask for once the queue drained, a round trip per batch. Reads (serving peers, locators, the
 //! download queue) run as independent blocking tasks. Every result comes back to the
 //! event loop as a [`ChainEvent`].
 
@@ -113,6 +116,8 @@ pub(crate) fn status_message(status: &ChainStatus) -> StatusMessage {
 pub(crate) struct Worker {
     /// Gossiped blocks; full means validation is behind and the block is ignored.
     pub gossip: mpsc::Sender<Job>,
+    /// Header responses: one open headers request at a time bounds it.
+    pub headers: mpsc::UnboundedSender<Job>,
     pub sync: mpsc::UnboundedSender<Job>,
     /// Gossiped transactions; full means they are ignored until it drains.
     pub transactions: mpsc::Sender<Job>,
@@ -121,30 +126,45 @@ pub(crate) struct Worker {
 impl Worker {
     pub fn spawn(chain: Arc<dyn ChainAccess>, events: mpsc::UnboundedSender<ChainEvent>) -> Worker {
         let (gossip, gossip_rx) = mpsc::channel(crate::limits::MAX_GOSSIP_QUEUE);
+        let (headers, headers_rx) = mpsc::unbounded_channel();
         let (sync, sync_rx) = mpsc::unbounded_channel();
         let (transactions, transactions_rx) = mpsc::channel(crate::limits::MAX_TX_QUEUE);
-        tokio::spawn(run(chain, gossip_rx, sync_rx, transactions_rx, events));
+        let queues = Queues {
+            gossip: gossip_rx,
+            headers: headers_rx,
+            sync: sync_rx,
+            transactions: transactions_rx,
+        };
+        tokio::spawn(run(chain, queues, events));
         Worker {
             gossip,
+            headers,
             sync,
             transactions,
         }
     }
 }
 
+/// The worker's receiving ends, highest priority first.
+struct Queues {
+    gossip: mpsc::Receiver<Job>,
+    headers: mpsc::UnboundedReceiver<Job>,
+    sync: mpsc::UnboundedReceiver<Job>,
+    transactions: mpsc::Receiver<Job>,
+}
+
 async fn run(
     chain: Arc<dyn ChainAccess>,
-    mut gossip: mpsc::Receiver<Job>,
-    mut sync: mpsc::UnboundedReceiver<Job>,
-    mut transactions: mpsc::Receiver<Job>,
+    mut queues: Queues,
     events: mpsc::UnboundedSender<ChainEvent>,
 ) {
     loop {
         let job = tokio::select! {
             biased;
-            Some(job) = gossip.recv() => job,
-            Some(job) = sync.recv() => job,
-            Some(job) = transactions.recv() => job,
+            Some(job) = queues.gossip.recv() => job,
+            Some(job) = queues.headers.recv() => job,
+            Some(job) = queues.sync.recv() => job,
+            Some(job) = queues.transactions.recv() => job,
             else => break,
         };
         let chain = chain.clone();

@@ -47,7 +47,10 @@ impl Service {
             return;
         }
         if self.sync.queue.is_empty() {
-            if self.sync.in_flight.len() < DOWNLOAD_WINDOW / 2 {
+            // Ask again once half the window is done with (connected, not merely
+            // downloaded): each answer walks the window, and asking after every block
+            // while validation is behind cost a walk per block for nothing new.
+            if self.sync.in_flight.len() + self.sync.pending.len() < DOWNLOAD_WINDOW / 2 {
                 self.request_missing();
             }
             return;

@@ -76,9 +76,10 @@ impl Service {
             self.after_chain_change();
             return;
         }
-        // The worker's queue keeps submissions in order; the next request waits for the
-        // verdict, whose locator continues from the last header.
-        let _ = self.worker.sync.send(Job::Headers { peer, headers });
+        // The worker's headers queue keeps submissions in order (ahead of downloaded
+        // blocks); the next request waits for the verdict, whose locator continues
+        // from the last header.
+        let _ = self.worker.headers.send(Job::Headers { peer, headers });
     }
 
     pub(super) fn on_headers_done(&mut self, reply: HeadersReply) {
