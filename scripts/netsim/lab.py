@@ -2,7 +2,9 @@
 
 Every node runs in its own network namespace `vsim-NAME`, joined to the root namespace
 by a veth pair (`vsim-hI` on the root side) on its own /30: the root side is
-10.87.x.(4i+1), the node 10.87.x.(4i+2). A node has no default route, so the only
+10.87.x.(4i+1), the node 10.87.x.(4i+2). Lab L (`--lab L`, 1 to 9) uses `vsimL-` and
+10.(87+L).x.y instead, so that two networks (ventured's and litecoind's) can run side by
+side, under the same load. A node has no default route, so the only
 address it can reach is its own root-side one, where the relays of the links it dials
 listen. A relay forwards to the other node's address in its namespace. Addresses a node
 learns from peers (Kademlia, identify, addr) lead nowhere: every connection goes
@@ -10,7 +12,7 @@ through a relay, with that link's latency.
 
 `down` stops what the pid files name, then scans for what a crash may have left:
 `vsim-` namespaces (and the processes inside them), relays started with `--link vsim-`,
-`vsim-` interfaces. Nothing else is touched.
+`vsim-` interfaces (each with its lab's prefix). Nothing else is touched.
 """
 import base64
 import json
@@ -24,6 +26,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PREFIX = "vsim-"
+SUBNET = "10.87"
 RELAY_BASE_PORT = 42000
 PORTS = {"ventured": {"p2p": 19444, "rpc": 19443}, "litecoind": {"p2p": 19555, "rpc": 19556}}
 DEV_ADDRESS = "vdev1qzyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg37qjmne"
@@ -64,10 +67,19 @@ def payout(node):
     return _bech32(HRP[node["kind"]], bytes([0x11 + node["index"] % 200]) * 20)
 
 
+def select_lab(number):
+    """Work on lab `number` (0 to 9): its own prefix and /16, so labs do not meet."""
+    global PREFIX, SUBNET
+    if not 0 <= number <= 9:
+        sys.exit(f"--lab {number}: a lab is a number from 0 to 9")
+    PREFIX = "vsim-" if number == 0 else f"vsim{number}-"
+    SUBNET = f"10.{87 + number}"
+
+
 def addresses(index):
     """(root side, node side) of node `index`'s /30."""
     base = 4 * index
-    prefix = f"10.87.{base >> 8}."
+    prefix = f"{SUBNET}.{base >> 8}."
     return prefix + str((base & 255) + 1), prefix + str((base & 255) + 2)
 
 
@@ -165,7 +177,7 @@ def node_argv(node, dials, options):
     prefix = ["ip", "netns", "exec", namespace(node["name"])]
     if node["kind"] == "litecoind":
         argv = ["litecoind", "-regtest", "-server", "-listen=1", f"-bind={ip}", f"-port={ports['p2p']}",
-                f"-rpcbind={ip}", "-rpcallowip=10.87.0.0/16", f"-rpcport={ports['rpc']}",
+                f"-rpcbind={ip}", f"-rpcallowip={SUBNET}.0.0/16", f"-rpcport={ports['rpc']}",
                 f"-datadir={node['dir']}", "-dnsseed=0", "-discover=0", "-upnp=0", "-listenonion=0",
                 "-logtimemicros=1", "-printtoconsole=0", "-disablewallet=1",
                 "-vbparams=mweb:4000000000:4000000001"]
@@ -184,7 +196,7 @@ def node_argv(node, dials, options):
 
 def up(topology, d, options):
     if [n for n in list_namespaces()]:
-        sys.exit("vsim- namespaces exist already (a network is up, or a crashed one): netsim down first")
+        sys.exit(f"{PREFIX} namespaces exist already (a network is up, or a crashed one): netsim down first")
     os.makedirs(os.path.join(d, "pids"), exist_ok=True)
     os.makedirs(os.path.join(d, "logs"), exist_ok=True)
     if options["block_interval_ms"] is not None:
@@ -372,7 +384,7 @@ def down(d=None):
 
 
 def ours(pid, d, relays):
-    """A relay of ours, a process in a vsim- namespace, or one running on a data
+    """A relay of ours, a process in one of our namespaces, or one running on a data
     directory under `d` (its namespace may be gone already)."""
     if pid in relays:
         return True

@@ -231,6 +231,9 @@ class PoissonMiner:
         self.miners, self.mean_s, self.rng = miners, mean_s, random.Random(seed)
         self.found, self.errors, self.threads = [], [], []
         self.stopped = threading.Event()
+        # Miners stopped by the churn scenario: their share of the work is lost while
+        # they are down, as a real miner's is.
+        self.down, self.skipped = set(), 0
 
     def mine(self, node):
         try:
@@ -241,7 +244,11 @@ class PoissonMiner:
 
     def run(self):
         while not self.stopped.wait(self.rng.expovariate(1 / self.mean_s)):
-            thread = threading.Thread(target=self.mine, args=(self.rng.choice(self.miners),))
+            miner = self.rng.choice(self.miners)
+            if miner["name"] in self.down:
+                self.skipped += 1
+                continue
+            thread = threading.Thread(target=self.mine, args=(miner,))
             thread.start()
             self.threads.append(thread)
 
@@ -249,6 +256,27 @@ class PoissonMiner:
         self.stopped.set()
         for thread in self.threads:
             thread.join()
+
+
+def start_poisson(nodes, miners, mean_s):
+    """A running PoissonMiner, once one first block has reached every node (litecoind
+    leaves initial download with it, and relays every block after)."""
+    lab.Rpc(miners[0])("generatetoaddress", 1, address(miners[0]))
+    if wait_height(nodes, lab.Rpc(miners[0])("getblockcount"), 120):
+        raise RuntimeError("the first block did not reach every node")
+    driver = PoissonMiner(miners, mean_s)
+    threading.Thread(target=driver.run, daemon=True).start()
+    return driver
+
+
+def race_gaps(found, stale):
+    """Each stale block with the seconds to the nearest other block mined: a block loses
+    a race when another is found within about the time it takes to propagate."""
+    out = []
+    for b in stale:
+        gaps = [abs(b["time"] - o["time"]) for o in found if o is not b and "time" in o]
+        out.append(dict(b, race_gap_s=round(min(gaps), 3) if gaps else None))
+    return out
 
 
 def settle(nodes, timeout):
@@ -270,12 +298,7 @@ def stale_rate(state, minutes, out, poisson=None):
     if not poisson and (not paced or nodes[0]["kind"] != "ventured"):
         raise SystemExit("stale-rate needs ventured nodes brought up with --mine, or --poisson SECONDS")
     if poisson:
-        # Out of initial download first (litecoind), so that every block is relayed.
-        lab.Rpc(miners[0])("generatetoaddress", 1, address(miners[0]))
-        if wait_height(nodes, lab.Rpc(miners[0])("getblockcount"), 120):
-            raise RuntimeError("the first block did not reach every node")
-        driver = PoissonMiner(miners, poisson)
-        threading.Thread(target=driver.run, daemon=True).start()
+        driver = start_poisson(nodes, miners, poisson)
     start = time.time()
     start_height = max(lab.Rpc(n)("getblockcount") for n in nodes)
     heights = []
@@ -313,7 +336,8 @@ def stale_rate(state, minutes, out, poisson=None):
         "stale_rate": round(len(stale) / len(found), 4) if found else None,
         "seconds_per_block": round((end - start) / max(1, top - start_height), 2),
         "nodes_agree_at_end": len(tips) == 1, "settled": agreed,
-        "rpc_errors": driver.errors if poisson else [], "machine": machine(), "stale_blocks": stale,
+        "rpc_errors": driver.errors if poisson else [], "machine": machine(),
+        "stale_blocks": race_gaps(found, stale) if poisson else stale,
         "heights": heights,
     }
     write(out, results)
@@ -398,6 +422,129 @@ def partition(state, d, seconds, timeout, out):
               ("half 1 best height", [(t, b) for t, _, b, _ in samples]),
               ("distinct tips", [(t, k) for t, _, _, k in samples])], marks=[heal - cut],
              legend_top_left=True)
+    return results
+
+
+# --- 4. churn --------------------------------------------------------------------------
+
+def best_height(nodes, skip):
+    """The highest height among the nodes not in `skip` that answer."""
+    heights = []
+    for n in nodes:
+        if n["name"] not in skip:
+            try:
+                heights.append(lab.Rpc(n)("getblockcount", timeout=5))
+            except Exception:
+                pass
+    return max(heights, default=0)
+
+
+def churn(state, d, minutes, mean_s, share, out, seed=2):
+    """Poisson mining for `minutes` while `share` of the nodes, drawn at random, are each
+    stopped once (SIGTERM, as an operator's restart), kept down 5–30 s and started again
+    on their data directory. Each restart: blocks missed, seconds until the node answers
+    RPC, has all its links back and has caught up with the network's best height of the
+    moment it came back. Then mining stops and every node must agree on one tip."""
+    nodes = lab.running(state)
+    if state["options"].get("mine"):
+        raise SystemExit("churn drives the miners itself: bring the network up without --mine")
+    if len(nodes) != len(state["nodes"]):
+        raise SystemExit("churn needs every node running (no --hold)")
+    miners = [n for n in nodes if n["miner"]] or nodes[:1]
+    rng = random.Random(seed)
+    victims = rng.sample(nodes, max(1, round(share * len(nodes))))
+    links = {n["name"]: sum(n["name"] in (l["a"], l["b"]) for l in state["links"]) for n in nodes}
+    run_s = minutes * 60
+    # Restarts spread over the first 70 % of the run, one per slot, so that the last
+    # node is back well before mining stops.
+    slot = 0.7 * run_s / len(victims)
+    plan = [(victim, (i + rng.random() * 0.5) * slot, rng.uniform(5, 30)) for i, victim in enumerate(victims)]
+    stopped, restarts, lags = set(), [], {}
+    driver = start_poisson(nodes, miners, mean_s)
+    start = time.time()
+    start_height = best_height(nodes, ())
+
+    def restart(node, at, down_for):
+        name = node["name"]
+        time.sleep(max(0.0, start + at - time.time()))
+        record = {"node": name, "miner": node["miner"], "stopped_at_s": round(time.time() - start, 1),
+                  "down_s": round(down_for, 1), "height_at_stop": best_height([node], ())}
+        stopped.add(name)
+        if node["miner"]:
+            driver.down.add(name)
+        with open(lab.node_pid_file(d, name)) as f:
+            lab.stop_pids([int(f.read())])
+        time.sleep(down_for)
+        lab.start_node(state, d, node)
+        began = time.time()
+        lag = lags.setdefault(name, [])
+        target = caught = peers_back = None
+        while time.time() < began + 240 and (caught is None or peers_back is None):
+            try:
+                height = lab.Rpc(node)("getblockcount", timeout=5)
+                peers = lab.peer_count(node)
+            except Exception:
+                time.sleep(0.2)
+                continue
+            now = time.time() - began
+            if target is None:
+                record["rpc_after_s"] = round(now, 2)
+                target = best_height(nodes, stopped)
+                record["behind_blocks"] = target - height
+                if node["miner"]:
+                    driver.down.discard(name)  # mining again once it answers
+            lag.append((round(time.time() - start, 1), max(0, best_height(nodes, stopped) - height)))
+            if caught is None and height >= target:
+                caught = now
+            if peers_back is None and peers >= links[name]:
+                peers_back = now
+            time.sleep(0.5)
+        stopped.discard(name)
+        driver.down.discard(name)
+        record["caught_up_s"] = round(caught, 2) if caught is not None else None
+        record["links_back_s"] = round(peers_back, 2) if peers_back is not None else None
+        restarts.append(record)
+        print(f"{name}: down {down_for:.0f} s, {record.get('behind_blocks')} behind, caught up after "
+              f"{record['caught_up_s']} s, links back after {record['links_back_s']} s", flush=True)
+
+    threads = [threading.Thread(target=restart, args=p, daemon=True) for p in plan]
+    for t in threads:
+        t.start()
+    heights = []
+    while time.time() < start + run_s:
+        time.sleep(max(0.0, min(10, start + run_s - time.time())))
+        heights.append((round(time.time() - start, 1), best_height(nodes, stopped)))
+        print(f"{heights[-1][0]:.0f} s: height {heights[-1][1]}, down: {sorted(stopped) or '-'}", flush=True)
+    for t in threads:
+        t.join()
+    end = time.time()
+    driver.stop()
+    stopping = time.time()
+    agreed = settle(nodes, 180)
+    rpc = lab.Rpc(nodes[0])
+    top = rpc("getblockcount")
+    chain = {rpc("getblockhash", h) for h in range(start_height + 1, top + 1)}
+    stale = [b for b in driver.found if b["hash"] not in chain]
+    restarts.sort(key=lambda r: r["stopped_at_s"])
+    done = [r for r in restarts if r["caught_up_s"] is not None]
+    results = {
+        "scenario": "churn", "kind": nodes[0]["kind"], "nodes": len(nodes), "miners": len(miners),
+        "minutes": minutes, "mining": f"poisson, mean {mean_s} s", "restarted": len(restarts),
+        "every_restart_caught_up": len(done) == len(restarts),
+        "caught_up_s": summary([r["caught_up_s"] for r in done]),
+        "links_back_s": summary([r["links_back_s"] for r in restarts if r["links_back_s"] is not None]),
+        "blocks_mined": len(driver.found), "blocks_not_mined_miner_down": driver.skipped,
+        "stale": len(stale), "stale_rate": round(len(stale) / len(driver.found), 4) if driver.found else None,
+        "settled": agreed, "settled_after_s": round(time.time() - stopping, 1) if agreed else None,
+        "seconds_per_block": round((end - start) / max(1, top - start_height), 2),
+        "rpc_errors": driver.errors, "machine": machine(), "restarts": restarts,
+        "stale_blocks": race_gaps(driver.found, stale),
+        "heights": heights,
+    }
+    write(out, results)
+    svg.plot(out + ".svg", f"Churn: {len(restarts)} of {len(nodes)} nodes restarted while mining",
+             "seconds since mining began", "blocks behind the others, after its restart",
+             [(name, points) for name, points in sorted(lags.items())], x_max=run_s, legend_top_left=True)
     return results
 
 

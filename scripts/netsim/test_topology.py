@@ -1,9 +1,11 @@
-"""Unit tests of the topology parser: python3 -m unittest (from scripts/netsim)."""
+"""Unit tests of the topology parser and the labs' address plan: python3 -m unittest
+(from scripts/netsim)."""
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lab  # noqa: E402
 from topology import TopologyError, parse  # noqa: E402
 
 
@@ -108,6 +110,27 @@ class Refused(unittest.TestCase):
 
     def test_bad_name(self):
         self.refused("node a/b\n", 1, "name")
+
+
+class Labs(unittest.TestCase):
+    """Two labs side by side share no name and no address."""
+
+    def tearDown(self):
+        lab.select_lab(0)
+
+    def test_labs_do_not_meet(self):
+        lab.select_lab(0)
+        first = (lab.namespace("a"), lab.addresses(0), lab.addresses(63))
+        lab.select_lab(1)
+        second = (lab.namespace("a"), lab.addresses(0), lab.addresses(63))
+        self.assertEqual(first, ("vsim-a", ("10.87.0.1", "10.87.0.2"), ("10.87.0.253", "10.87.0.254")))
+        self.assertEqual(second, ("vsim1-a", ("10.88.0.1", "10.88.0.2"), ("10.88.0.253", "10.88.0.254")))
+        # Neither prefix starts the other, so one lab's `down` leaves the other alone.
+        self.assertFalse("vsim1-a".startswith("vsim-") or "vsim-a".startswith("vsim1-"))
+
+    def test_lab_out_of_range(self):
+        with self.assertRaises(SystemExit):
+            lab.select_lab(10)
 
 
 if __name__ == "__main__":
