@@ -142,8 +142,8 @@ impl Chain {
         };
         let window = u32::try_from(max).unwrap_or(u32::MAX);
         let mut low = fork.height.saturating_add(1);
-        // Each window holds a missing block unless every block in it has data and is
-        // waiting on one lower down; the loop moves up only past such windows.
+        // The first window normally holds the next missing block; the loop moves up
+        // only past windows with nothing missing (stored blocks that are not active).
         while low <= best.height {
             let high = best.height.min(low.saturating_add(window - 1));
             let Some(mut current) = self.index.ancestor(&best.hash, high) else {

@@ -64,8 +64,8 @@ fn the_queue_is_the_lowest_missing_blocks_within_a_window_above_the_tip() {
     assert!(chain.missing_blocks(8).is_empty());
 }
 
-/// A window whose every block has arrived waits on a missing one below it: the queue
-/// is that block, however far below the blocks that arrived.
+/// Blocks that arrived ahead of a missing one fill the rest of the window: the queue is
+/// that one block until it arrives.
 #[test]
 fn blocks_that_arrived_ahead_do_not_hide_the_one_they_wait_for() {
     let (blocks, _dir, mut chain) = syncing();
