@@ -70,7 +70,7 @@ impl NetworkConfig {
             max_outbound: 16,
             target_outbound: 8,
             max_block_bytes: 4_000_000,
-            blocks_per_request: 16,
+            blocks_per_request: 64,
             max_requests_per_peer: 4,
             ban_duration: Duration::from_secs(24 * 60 * 60),
             banlist_path: None,
