@@ -5,6 +5,7 @@
 #                 end-to-end tests and as a merged-mining parent chain
 #   curl, python3 what scripts/devnet.sh drives nodes with
 #   chromium      a real browser, headless, for the explorer's end-to-end test
+#   iproute2      `ip`, with which the network simulator's smoke test makes namespaces
 # Rust itself comes from rustup (https://rustup.rs). Safe to run repeatedly.
 set -eu
 
@@ -16,6 +17,8 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 # The explorer's pages are tested in a real browser.
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+# The network simulator's smoke test puts nodes in namespaces with `ip`.
+command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 [ -z "$missing" ] && exit 0
 
 echo "installing:$missing" >&2

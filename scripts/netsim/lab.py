@@ -286,14 +286,21 @@ def peer_count(n):
     return Rpc(n)("getconnectioncount", timeout=10)
 
 
-def wait_connected(state, timeout):
-    """Until each node has as many peers as links (every relay carries a connection)."""
-    nodes = running(state)
+def link_counts(state, nodes):
+    """How many links each of `nodes` has to the others of `nodes`: its peer count when
+    every relay between them carries a connection."""
     want = {n["name"]: 0 for n in nodes}
     for l in state["links"]:
         if l["a"] in want and l["b"] in want:
             want[l["a"]] += 1
             want[l["b"]] += 1
+    return want
+
+
+def wait_connected(state, timeout):
+    """Until each node has as many peers as links (every relay carries a connection)."""
+    nodes = running(state)
+    want = link_counts(state, nodes)
     deadline = time.time() + timeout
     while True:
         short = [(n["name"], c, want[n["name"]]) for n in nodes if (c := peer_count(n)) < want[n["name"]]]

@@ -453,7 +453,7 @@ def churn(state, d, minutes, mean_s, share, out, seed=2):
     miners = [n for n in nodes if n["miner"]] or nodes[:1]
     rng = random.Random(seed)
     victims = rng.sample(nodes, max(1, round(share * len(nodes))))
-    links = {n["name"]: sum(n["name"] in (l["a"], l["b"]) for l in state["links"]) for n in nodes}
+    links = lab.link_counts(state, nodes)
     run_s = minutes * 60
     # Restarts spread over the first 70 % of the run, one per slot, so that the last
     # node is back well before mining stops.
